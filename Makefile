@@ -1,0 +1,65 @@
+# alignlessons — two commands for a fresh machine:
+#   make lab    set up (first time only) and open the course in JupyterLab
+#   make test   set up (first time only) and run every test
+# Everything else here is for contributors (see README.md, "For contributors").
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(CURDIR)/$(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+# nbgrader shells out to tools in the virtualenv (alembic): keep its bin/ first on PATH.
+# JUPYTER_PATH puts the virtualenv's kernels and extensions before any user-level ones.
+export PATH := $(BIN):$(PATH)
+export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: lab test setup outputs assignments html bench lock clean help
+
+help:
+	@echo "make lab    - open the course in JupyterLab (extra server options: make lab ARGS='--no-browser --port=8899')"
+	@echo "make test   - run every test (unit, nbval over lessons, nbgrader round trip, browser tests if chromium is installed)"
+	@echo "contributors: make outputs | make assignments | make html | make bench | make lock"
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "alignlessons needs Python >= 3.11; run: make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(ARGS)
+
+# Re-execute every lesson in a fresh kernel and store its outputs (then review the diff).
+outputs: $(STAMP)
+	$(BIN)/alignlessons refresh-outputs $(ARGS)
+
+# Regenerate the committed student versions in assignments/ from solutions/.
+assignments: $(STAMP)
+	$(BIN)/alignlessons generate-assignments $(ARGS)
+
+# Export every lesson to standalone, offline HTML under _build/html/.
+html: $(STAMP)
+	$(BIN)/alignlessons export-html $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m alignlessons.bench $(ARGS)
+
+# Re-resolve the pinned set from pyproject.toml (needs the package index) and write requirements.lock.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	.lock-venv/bin/pip freeze --exclude-editable --exclude alignlessons > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .nbgrader _build artifacts .pytest_cache
