@@ -1,0 +1,415 @@
+"""Course data: the four source documents, short attributed quotations and a glossary.
+
+Everything here is plain data shipped with the package as CSV files (``content/data/*.csv``)
+and returned as pandas DataFrames::
+
+    from alignlessons import content
+
+    content.sources()            # one row per document: doc, title, author, venue, date, url, summary
+    content.quotes()             # id, doc, speaker, quote, section
+    content.glossary()           # term, definition, docs (space-separated doc ids)
+
+    content.quote("plan-one-shot")     # renders in a notebook as an attributed blockquote
+    content.term("RLHF")               # renders as a definition (case-insensitive lookup)
+    content.source("deployment-nearcast")["title"]
+
+The four documents are identified everywhere by the ids in :data:`DOC_IDS`.
+
+Quotations are short and verbatim (checked against the texts by ``check_quotes.py``); who
+said what matters: in ``planning-for-agi`` only the highlighted passages are OpenAI's, the
+rest are a reader's marginal annotations (speaker ``"annotator"``).
+
+Every table is validated when it is first read (required columns, no blank cells, unique ids,
+known doc ids); a problem raises :class:`ContentError` naming the file, the 1-based CSV row
+(the header is row 1) and the column. Tables are cached, and every public function returns a
+fresh copy, so changing a returned DataFrame never changes what the next caller sees.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import html
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+__all__ = [
+    "DOC_IDS",
+    "ContentError",
+    "Quote",
+    "Term",
+    "sources",
+    "quotes",
+    "glossary",
+    "source",
+    "quote",
+    "term",
+]
+
+#: The stable ids of the four documents the course teaches, in reading order.
+DOC_IDS: tuple[str, ...] = (
+    "planning-for-agi",
+    "alignment-plan-critique",
+    "deployment-nearcast",
+    "openai-misconceptions",
+)
+
+#: Columns whose values must be doc ids: ``doc`` holds one, ``docs`` a space-separated list.
+_DOC_COLUMNS = {"doc": False, "docs": True}
+
+SOURCE_COLUMNS = ("doc", "title", "author", "venue", "date", "url", "summary")
+QUOTE_COLUMNS = ("id", "doc", "speaker", "quote", "section")
+GLOSSARY_COLUMNS = ("term", "definition", "docs")
+
+
+class ContentError(ValueError):
+    """A course data file is missing or malformed.
+
+    The message names the file, the 1-based CSV row (header = row 1) and the column, e.g.
+    ``quotes.csv row 7: column 'doc' has unknown doc id 'planning'; known: ...``.
+    """
+
+
+class ContentKeyError(KeyError):
+    """A KeyError whose message prints as written (KeyError normally shows its repr)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+# --------------------------------------------------------------------------------------
+# Loading and validation
+# --------------------------------------------------------------------------------------
+
+def _data_root():
+    """The package's data folder as an importlib.resources Traversable."""
+    return resources.files(__name__) / "data"
+
+
+def _load(
+    name: str,
+    required_columns: Sequence[str],
+    id_column: str | None = None,
+    data_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Read and validate one CSV table; return it as a DataFrame of strings.
+
+    Parameters
+    ----------
+    name:
+        File name inside the data folder, e.g. ``"quotes.csv"``.
+    required_columns:
+        Columns that must be present and non-blank in every row (other columns are kept).
+    id_column:
+        If given, the column whose values must be unique.
+    data_dir:
+        Folder to read from; default: the data shipped inside the package
+        (read with :mod:`importlib.resources`, so it works from an installed wheel).
+
+    Checks, in order: the file exists and has a header; every required column is present;
+    every data row has no more fields than the header; no required cell is blank; ids are
+    unique; any ``doc`` value (one id) or ``docs`` value (space-separated ids) is in
+    :data:`DOC_IDS`. Leading and trailing whitespace is stripped from every cell.
+
+    Raises
+    ------
+    ContentError
+        naming the file, the 1-based CSV row (header = row 1) and the column.
+    """
+    required = tuple(required_columns)
+    base = _data_root() if data_dir is None else Path(data_dir)
+    path = base / name
+    if not path.is_file():
+        raise ContentError(f"{name}: file not found in {base}")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{name}: cannot be read as UTF-8 text ({exc})") from None
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise ContentError(f"{name} row 1: the file is empty (expected a header row)") from None
+    except csv.Error as exc:
+        raise ContentError(f"{name} row 1: malformed CSV ({exc})") from None
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise ContentError(f"{name} row 1: column {dup!r} appears more than once in the header")
+    missing = [c for c in required if c not in header]
+    if missing:
+        names = ", ".join(repr(c) for c in missing)
+        plural = "s" if len(missing) > 1 else ""
+        raise ContentError(
+            f"{name} row 1: missing required column{plural} {names}; "
+            f"the header has: {', '.join(header) or '(nothing)'}"
+        )
+
+    records: list[list[str]] = []
+    seen: dict[str, int] = {}
+    row_no = 1
+    try:
+        for fields in reader:
+            row_no += 1
+            if not fields:  # csv yields [] for an empty line: skip it (it still counts)
+                continue
+            if len(fields) > len(header):
+                raise ContentError(
+                    f"{name} row {row_no}: has {len(fields)} fields but the header has "
+                    f"{len(header)} (unquoted comma?)"
+                )
+            fields = [f.strip() for f in fields] + [""] * (len(header) - len(fields))
+            row = dict(zip(header, fields))
+            for col in required:
+                if not row[col]:
+                    raise ContentError(f"{name} row {row_no}: column {col!r} is blank")
+            if id_column is not None:
+                key = row[id_column]
+                if key in seen:
+                    raise ContentError(
+                        f"{name} row {row_no}: column {id_column!r} has duplicate value "
+                        f"{key!r} (first used in row {seen[key]})"
+                    )
+                seen[key] = row_no
+            for col, is_list in _DOC_COLUMNS.items():
+                if col not in row or (not row[col] and col not in required):
+                    continue
+                for doc_id in (row[col].split() if is_list else [row[col]]):
+                    if doc_id not in DOC_IDS:
+                        raise ContentError(
+                            f"{name} row {row_no}: column {col!r} has unknown doc id "
+                            f"{doc_id!r}; known: {', '.join(DOC_IDS)}"
+                        )
+            records.append(fields)
+    except csv.Error as exc:
+        raise ContentError(f"{name} row {row_no + 1}: malformed CSV ({exc})") from None
+
+    return pd.DataFrame(records, columns=header, dtype=str)
+
+
+@functools.lru_cache(maxsize=None)
+def _cached(name: str, required_columns: tuple[str, ...], id_column: str | None) -> pd.DataFrame:
+    return _load(name, required_columns, id_column)
+
+
+def _table(name: str, required_columns: Iterable[str], id_column: str | None = None) -> pd.DataFrame:
+    """A validated packaged table, cached after the first read; returns a copy.
+
+    New tables need one line, e.g.
+    ``def plan_steps(): return _table("plan_steps.csv", ("id", "doc", ...), id_column="id")``.
+    """
+    return _cached(name, tuple(required_columns), id_column).copy(deep=True)
+
+
+def sources() -> pd.DataFrame:
+    """One row per document: ``doc, title, author, venue, date, url, summary``.
+
+    ``date`` is an ISO date string (YYYY-MM-DD); ``summary`` is the course's own one- or
+    two-sentence description.
+    """
+    return _table("sources.csv", SOURCE_COLUMNS, id_column="doc")
+
+
+def quotes() -> pd.DataFrame:
+    """Short verbatim quotations: ``id, doc, speaker, quote, section``.
+
+    ``speaker`` is who said it (for ``planning-for-agi``: ``"OpenAI (Sam Altman)"`` for the
+    highlighted text, ``"annotator"`` for the reader's notes); ``section`` locates it in the
+    document. ``"..."`` marks an omission inside a quotation.
+    """
+    return _table("quotes.csv", QUOTE_COLUMNS, id_column="id")
+
+
+def glossary() -> pd.DataFrame:
+    """Glossary terms: ``term, definition, docs`` (``docs``: space-separated doc ids)."""
+    return _table("glossary.csv", GLOSSARY_COLUMNS, id_column="term")
+
+
+# --------------------------------------------------------------------------------------
+# Lookups
+# --------------------------------------------------------------------------------------
+
+def _not_found(kind: str, wanted: object, candidates: Sequence[str], listing: str) -> KeyError:
+    close = difflib.get_close_matches(str(wanted), list(candidates), n=3, cutoff=0.6)
+    if close:
+        quoted = [repr(c) for c in close]
+        hint = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        msg = f"no {kind} {wanted!r}; did you mean {hint}?"
+    else:
+        msg = f"no {kind} {wanted!r}; see alignlessons.content.{listing}() for the full list"
+    return ContentKeyError(msg)
+
+
+def _check_str(what: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a string; got {type(value).__name__}")
+    return value
+
+
+def source(doc: str) -> dict[str, str]:
+    """The :func:`sources` row for one doc id, as a new dict.
+
+    Raises KeyError (suggesting the closest ids) if ``doc`` is not one of :data:`DOC_IDS`.
+    """
+    _check_str("doc", doc)
+    table = _cached("sources.csv", SOURCE_COLUMNS, "doc")
+    match = table[table["doc"] == doc]
+    if match.empty:
+        raise _not_found("document with id", doc, list(table["doc"]), "sources")
+    return {k: str(v) for k, v in match.iloc[0].items()}
+
+
+def _safe_url(url: str) -> str | None:
+    return url if re.match(r"^https?://", url) else None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One attributed quotation; renders as a blockquote in Jupyter.
+
+    ``str(q)`` / ``repr(q)`` give ``“quote” — speaker, title``; ``q._repr_html_()`` gives a
+    ``<blockquote>`` with a footer ``— speaker, title (date)`` linking to the source. All text
+    is HTML-escaped and the output is deterministic (no generated ids).
+    """
+
+    id: str
+    doc: str
+    speaker: str
+    text: str
+    section: str
+    title: str
+    date: str
+    url: str
+
+    def __str__(self) -> str:
+        return f"\u201c{self.text}\u201d \u2014 {self.speaker}, {self.title}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        url = _safe_url(self.url)
+        title = f"<cite>{e(self.title)}</cite>"
+        if url:
+            title = f'<a href="{e(url, quote=True)}" target="_blank" rel="noopener">{title}</a>'
+        return (
+            f'<blockquote class="alignlessons-quote" data-quote-id="{e(self.id, quote=True)}">'
+            f"<p>{e(self.text)}</p>"
+            f"<footer>\u2014 {e(self.speaker)}, {title} ({e(self.date)})"
+            f" <small>[{e(self.section)}]</small></footer>"
+            f"</blockquote>"
+        )
+
+    def markdown(self) -> str:
+        """The quotation as a markdown blockquote with an attribution line.
+
+        This is the shape ``check_quotes.py`` verifies in notebooks, so a lesson can paste it.
+        """
+        url = _safe_url(self.url)
+        title = f"[{self.title}]({url})" if url else self.title
+        return f"> {self.text}\n>\n> \u2014 {self.speaker}, {title} ({self.date})"
+
+
+def quote(id: str) -> Quote:
+    """The quotation with this id, ready to display in a notebook.
+
+    Raises KeyError suggesting the closest ids, e.g.
+    ``no quote with id 'plan-one-shoot'; did you mean 'plan-one-shot'?``
+    """
+    _check_str("id", id)
+    table = _cached("quotes.csv", QUOTE_COLUMNS, "id")
+    match = table[table["id"] == id]
+    if match.empty:
+        raise _not_found("quote with id", id, list(table["id"]), "quotes")
+    row = match.iloc[0]
+    src = source(row["doc"])
+    return Quote(
+        id=row["id"], doc=row["doc"], speaker=row["speaker"], text=row["quote"],
+        section=row["section"], title=src["title"], date=src["date"], url=src["url"],
+    )
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry; renders as a definition list in Jupyter."""
+
+    term: str
+    definition: str
+    docs: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.definition}"
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        e = html.escape
+        titles = []
+        for doc in self.docs:
+            try:
+                titles.append(source(doc)["title"])
+            except KeyError:  # docs are validated on load; keep the id if it ever happens
+                titles.append(doc)
+        where = "; ".join(e(t) for t in titles)
+        return (
+            f'<dl class="alignlessons-term"><dt><strong>{e(self.term)}</strong></dt>'
+            f"<dd>{e(self.definition)}"
+            f"<br><small>Discussed in: {where}</small></dd></dl>"
+        )
+
+
+def _term_key(text: str) -> str:
+    """Lookup key: case-folded, typographic dashes and quotes made plain, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u2013", "-"), ("\u2014", "-"), ("\u2212", "-")):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _term_aliases(term_name: str) -> list[str]:
+    """A term's lookup keys: the full term, the part before a parenthesis, and its contents.
+
+    ``"RLHF (reinforcement learning from human feedback)"`` is found as ``"rlhf"`` and as
+    ``"reinforcement learning from human feedback"``.
+    """
+    keys = [_term_key(term_name)]
+    m = re.fullmatch(r"\s*(.+?)\s*\((.+)\)\s*", term_name)
+    if m:
+        keys += [_term_key(m.group(1)), _term_key(m.group(2))]
+    return keys
+
+
+def term(name: str) -> Term:
+    """The glossary entry for ``name`` (case-insensitive; ``"RLHF"`` finds
+    ``"RLHF (reinforcement learning from human feedback)"``).
+
+    Raises KeyError suggesting the closest terms.
+    """
+    _check_str("name", name)
+    table = _cached("glossary.csv", GLOSSARY_COLUMNS, "term")
+    wanted = _term_key(name)
+    for _, row in table.iterrows():
+        if wanted in _term_aliases(row["term"]):
+            return Term(term=row["term"], definition=row["definition"], docs=tuple(row["docs"].split()))
+    keys: dict[str, str] = {}
+    for t in table["term"]:
+        for k in _term_aliases(t):
+            keys.setdefault(k, t)
+    close = difflib.get_close_matches(wanted, list(keys), n=3, cutoff=0.6)
+    suggestions = list(dict.fromkeys(keys[k] for k in close))
+    if suggestions:
+        quoted = [repr(s) for s in suggestions]
+        hint = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+        raise ContentKeyError(f"no glossary term {name!r}; did you mean {hint}?")
+    raise ContentKeyError(
+        f"no glossary term {name!r}; see alignlessons.content.glossary() for the full list"
+    )

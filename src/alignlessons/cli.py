@@ -1,0 +1,54 @@
+"""The ``alignlessons`` command (contributor and instructor tooling).
+
+    alignlessons generate-assignments [NAME ...]   regenerate student versions in assignments/
+    alignlessons refresh-outputs [LESSON ...]      re-run lessons and store their outputs
+    alignlessons export-html [LESSON ...]          offline HTML exports in _build/html/
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="alignlessons", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate-assignments", help="regenerate assignments/NAME from solutions/NAME")
+    g.add_argument("names", nargs="*", help="assignment names (default: all)")
+    r = sub.add_parser("refresh-outputs", help="execute lessons in a fresh kernel and store outputs")
+    r.add_argument("names", nargs="*", help="lesson names such as 00_start_here (default: all)")
+    e = sub.add_parser("export-html", help="export lessons to standalone HTML that works offline")
+    e.add_argument("names", nargs="*", help="lesson names (default: all)")
+    e.add_argument("--out", default="_build/html", help="output folder (default: _build/html)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .tooling import ToolingError
+
+    try:
+        if args.command == "generate-assignments":
+            from .tooling import generate_student_versions
+
+            for path in generate_student_versions(args.names):
+                print(f"wrote {path}")
+        elif args.command == "refresh-outputs":
+            from .tooling import refresh_outputs
+
+            for path in refresh_outputs(args.names):
+                print(f"refreshed {path}")
+        elif args.command == "export-html":
+            from .export import export_lessons
+
+            for path in export_lessons(args.names, Path(args.out)):
+                print(f"wrote {path}")
+    except ToolingError as exc:
+        print(f"alignlessons: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
