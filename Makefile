@@ -8,6 +8,9 @@ VENV   := .venv
 BIN    := $(CURDIR)/$(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARGS   ?=
+COURSE_DIR ?= $(CURDIR)
+# JupyterLab refuses to run as root unless told; containers and CI often run as root.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # nbgrader shells out to tools in the virtualenv (alembic): keep its bin/ first on PATH.
 # JUPYTER_PATH puts the virtualenv's kernels and extensions before any user-level ones.
@@ -33,8 +36,8 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(CURDIR)" \
-		--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(ARGS)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" \
+		--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(ROOT_FLAG) $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(ARGS)

@@ -30,3 +30,31 @@ for var, sub in (("JUPYTER_CONFIG_DIR", "jupyter-config"), ("IPYTHONDIR", "ipyth
     (_isolated / sub).mkdir(parents=True, exist_ok=True)
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+
+# --- system packages -------------------------------------------------------------------------
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+SYSTEM_SKIPS: list[str] = []
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM:
+        return
+    reason = "missing system package: chromium (install with: apt-get install chromium)"
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=reason))
+            SYSTEM_SKIPS.append(item.nodeid)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if SYSTEM_SKIPS:
+        terminalreporter.section("SKIPPED for a missing system package", sep="=", yellow=True, bold=True)
+        terminalreporter.write_line(f"{len(SYSTEM_SKIPS)} browser test(s) did not run because Debian's "
+                                    "chromium is not installed (apt-get install chromium):")
+        for nodeid in SYSTEM_SKIPS:
+            terminalreporter.write_line(f"  {nodeid}")
