@@ -1,0 +1,85 @@
+"""Benchmarks that print figures (speed targets are measured here, never asserted in tests).
+
+    python -m alignlessons.bench              # everything below
+    python -m alignlessons.bench notebooks    # each lesson and assignment, fresh kernel, wall time
+    python -m alignlessons.bench models       # per model: one slider step, one sweep; racing MC rate
+
+`make bench` runs all of them.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+
+def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2) -> tuple[float, float]:
+    """Median and 95th percentile wall time of ``fn`` in seconds (after one warm-up call)."""
+    fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < repeat or (time.perf_counter() - start) < min_time and len(times) < 10 * repeat:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+def bench_notebooks() -> None:
+    from .tooling import ASSIGNMENTS, SOLUTIONS, execute_notebook, lesson_paths, assignment_names
+
+    print("== Notebooks: execution time in a fresh kernel (wall clock, includes kernel start) ==")
+    print(f"{'notebook':<55} {'seconds':>8}")
+    rows = [(p.relative_to(p.parents[1]), p) for p in lesson_paths()]
+    for name in assignment_names():
+        for p in sorted((SOLUTIONS / name).glob("*.ipynb")):
+            rows.append((p.relative_to(SOLUTIONS.parent), p))
+    for label, path in rows:
+        t0 = time.perf_counter()
+        try:
+            execute_notebook(path)
+            status = ""
+        except Exception as exc:  # noqa: BLE001 - report and go on
+            status = f"  ERROR: {type(exc).__name__}"
+        print(f"{str(label):<55} {time.perf_counter() - t0:8.2f}{status}")
+    _ = ASSIGNMENTS
+
+
+def bench_models() -> None:
+    from ._bench_models import CASES, racing_throughput
+
+    print("== Models: one slider step and one chart sweep (targets: <= 5 ms and <= 50 ms) ==")
+    print(f"{'model':<18} {'step p50 ms':>12} {'step p95 ms':>12} {'sweep p50 ms':>13} {'sweep p95 ms':>13}")
+    for name, step, sweep in CASES():
+        s50, s95 = _timeit(step, repeat=200)
+        w50, w95 = _timeit(sweep, repeat=20)
+        flag = "" if (s95 <= 0.005 and w95 <= 0.050) else "  (over target)"
+        print(f"{name:<18} {s50 * 1e3:12.3f} {s95 * 1e3:12.3f} {w50 * 1e3:13.2f} {w95 * 1e3:13.2f}{flag}")
+    games, seconds = racing_throughput()
+    print(f"racing Monte Carlo at n = 5: {games / seconds / 1e6:.1f} million games per second "
+          f"({games:,} games in {seconds:.2f} s; target >= 5)")
+
+
+SECTIONS = {"notebooks": bench_notebooks, "models": bench_models}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m alignlessons.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("sections", nargs="*",
+                        help=f"which benchmarks to run: {', '.join(SECTIONS)} (default: all)")
+    args = parser.parse_args(argv)
+    unknown = [s for s in args.sections if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    for name in args.sections or list(SECTIONS):
+        SECTIONS[name]()
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
