@@ -6,7 +6,11 @@ writes while grading (submissions, autograded work, feedback, the gradebook) goe
 `.nbgrader/`, which git ignores. For teaching a real class, create a separate course root
 (see README.md, "For instructors").
 """
+from pathlib import Path
+
 c = get_config()  # noqa: F821  (provided by nbgrader)
+here = Path(__file__).resolve().parent
+(here / ".nbgrader").mkdir(exist_ok=True)
 
 c.CourseDirectory.course_id = "alignlessons"
 c.CourseDirectory.source_directory = "solutions"
@@ -15,7 +19,8 @@ c.CourseDirectory.submitted_directory = ".nbgrader/submitted"
 c.CourseDirectory.autograded_directory = ".nbgrader/autograded"
 c.CourseDirectory.feedback_directory = ".nbgrader/feedback"
 c.CourseDirectory.solution_directory = ".nbgrader/solution"
-c.CourseDirectory.db_url = "sqlite:///.nbgrader/gradebook.db"
+c.CourseDirectory.root = str(here)
+c.CourseDirectory.db_url = f"sqlite:///{here / '.nbgrader' / 'gradebook.db'}"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*"]
 
 # Shared settings (also used by the tests' temporary course roots and by `alignlessons course init`).
