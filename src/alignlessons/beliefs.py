@@ -87,24 +87,30 @@ def save(credences: Mapping[str, float], stage: str = "start", *, overwrite: boo
     clean = _validate(credences)
     target = _file(stage, directory)
     now = now or _dt.datetime.now().replace(microsecond=0)
-    if target.exists():
-        if not overwrite:
-            raise BeliefsExistError(
-                f"You already saved your {stage} beliefs in {target}. Nothing was changed. "
-                f"To replace them, save again with overwrite=True (the old file is kept as a backup)."
-            )
-        backup = target.with_name(f"beliefs-{stage}-{now:%Y%m%dT%H%M%S}.json")
-        n = 1
-        while backup.exists():
-            backup = target.with_name(f"beliefs-{stage}-{now:%Y%m%dT%H%M%S}-{n}.json")
-            n += 1
-        os.replace(target, backup)
+    if target.exists() and not overwrite:
+        raise BeliefsExistError(
+            f"You already saved your {stage} beliefs in {target}. Nothing was changed. "
+            f"To replace them, save again with overwrite=True (the old file is kept as a backup)."
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     record = {"stage": stage, "saved_at": now.isoformat(), "credences": clean,
               "questions": dict(QUESTIONS)}
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, target)
+    try:
+        # Write the new record completely before touching the old one: a failed write leaves
+        # the earlier record in place and no temporary file behind.
+        tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        if target.exists():
+            backup = target.with_name(f"beliefs-{stage}-{now:%Y%m%dT%H%M%S}.json")
+            n = 1
+            while backup.exists():
+                backup = target.with_name(f"beliefs-{stage}-{now:%Y%m%dT%H%M%S}-{n}.json")
+                n += 1
+            os.replace(target, backup)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return target
 
 
@@ -116,9 +122,9 @@ def load(stage: str = "start", *, directory: str | os.PathLike | None = None) ->
     try:
         record = json.loads(target.read_text(encoding="utf-8"))
         credences = record["credences"]
-    except (ValueError, KeyError, TypeError) as exc:
+        return {k: float(v) for k, v in credences.items() if k in QUESTIONS}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{target} is not a beliefs record saved by alignlessons ({exc})") from None
-    return {k: float(v) for k, v in credences.items() if k in QUESTIONS}
 
 
 def compare(*, directory: str | os.PathLike | None = None) -> pd.DataFrame:

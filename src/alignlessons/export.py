@@ -69,8 +69,12 @@ def export_notebook(path: Path, out: Path) -> Path:
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(body, encoding="utf-8")
-    tmp.replace(out)
+    try:
+        tmp.write_text(body, encoding="utf-8")
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a failed write leaves the earlier page and no temp file
+        raise
     return out
 
 

@@ -73,6 +73,8 @@ class WithholdHiddenTestDetails(NbGraderPreprocessor):
         if cell.cell_type != "code" or not meta.get("grade"):
             return cell, resources
         hidden = _hidden_lines(cell.source)
+        if hidden:  # whatever a hidden test prints or displays could reveal it: keep only errors
+            cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         for out in cell.get("outputs", []):
             if out.get("output_type") != "error":
                 continue

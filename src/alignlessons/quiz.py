@@ -174,16 +174,21 @@ class Numeric:
     def widget(self):
         import ipywidgets as w
 
-        field = w.FloatText(value=None, description="Your answer:", style={"description_width": "initial"},
-                            layout=w.Layout(width="16em"))
+        field = w.Text(value="", placeholder="a number", description="Your answer:",
+                       style={"description_width": "initial"}, layout=w.Layout(width="16em"))
         button = w.Button(description="Check", button_style="primary", tooltip="Check your answer")
         out = w.HTML(value="")
 
         def on_click(_=None):
-            if field.value is None:
-                out.value = "<em>Type a number first.</em>"
+            text = field.value.strip().replace(",", "")
+            try:
+                value = float(text.rstrip("%")) if text else None
+            except ValueError:
+                value = None
+            if value is None or not math.isfinite(value):
+                out.value = "<em>Type a number first (for example 0.25).</em>"
                 return
-            ok, note = self.check(field.value)
+            ok, note = self.check(value)
             verdict = "<strong>Correct.</strong>" if ok else "<strong>Not quite.</strong>"
             out.value = f"{verdict} {_esc(note)}"
 
@@ -215,8 +220,11 @@ def multiple_choice(question: str, options: Mapping[str, str], *, answer: str | 
         texts.append(_require_text("each option", text))
         notes.append(_require_text(f"the feedback for option {text!r}", note))
     q = MultipleChoice(question, tuple(texts), tuple(notes), 0)
-    if isinstance(answer, str) and answer.strip() not in texts:
-        raise ValueError(f"answer must be one of the options {texts}; got {answer!r}")
+    if isinstance(answer, str):
+        if answer.strip() not in texts:
+            raise ValueError(f"answer must be one of the options {texts}; got {answer!r}")
+        # By its text, not through _index: an option text such as "B" is not the letter B.
+        return MultipleChoice(question, tuple(texts), tuple(notes), texts.index(answer.strip()))
     try:
         index = q._index(answer)
     except ValueError:

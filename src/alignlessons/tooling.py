@@ -73,8 +73,14 @@ def resolve_lessons(names: Iterable[str] | None, lessons: Path = LESSONS) -> lis
         key = Path(n).name
         (chosen.append(by_name[key]) if key in by_name else unknown.append(n))
     if unknown:
-        raise ToolingError(f"no lesson {', '.join(map(repr, unknown))} in {lessons}; available: "
-                           f"{', '.join(p.stem for p in available) or 'none'}")
+        import difflib
+
+        stems = [p.stem for p in available]
+        hints = []
+        for n in unknown:
+            close = difflib.get_close_matches(Path(n).stem, stems, n=1)
+            hints.append(f"'{n}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+        raise ToolingError(f"no lesson {', '.join(hints)} in {lessons}; available: {', '.join(stems) or 'none'}")
     return chosen
 
 
@@ -247,7 +253,10 @@ def refresh_outputs(names: Iterable[str] | None = None) -> list[Path]:
     for path in resolve_lessons(names):
         nb = execute_notebook(path)
         tmp = path.with_name(f".{path.name}.tmp")
-        nbformat.write(nb, tmp)
-        os.replace(tmp, path)
+        try:
+            nbformat.write(nb, tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
         done.append(path)
     return done

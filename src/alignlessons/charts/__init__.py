@@ -62,9 +62,10 @@ def documents_timeline(sources: pd.DataFrame):
     labels = base.mark_text(align="left", dx=10, fontSize=12).encode(text="label:N")
     n = len(data)
     chart = (points + labels).properties(width=520, height=40 * n + 20)
+    span = f"within {months} month{'s' if months != 1 else ''}" if months else "in the same month"
     return finish(
         chart,
-        title=f"All {n} documents appeared within {months} months",
+        title=f"All {n} documents appeared {span}",
         subtitle=f"{first:%B %Y} to {last:%B %Y}",
         description=(
             f"Timeline of the {n} course documents from {first:%B %Y} to {last:%B %Y}: "
