@@ -37,9 +37,9 @@ def wait_for_http(url: str, timeout: float = 60, proc: subprocess.Popen | None =
 
 
 @contextlib.contextmanager
-def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None):
+def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None, extra: str = ""):
     """Run `make lab ARGS=...` exactly as the README says, on a loopback port, then stop it."""
-    args = f"--no-browser --port={port} --IdentityProvider.token={TOKEN} --ServerApp.port_retries=0"
+    args = f"--no-browser --port={port} --IdentityProvider.token={TOKEN} --ServerApp.port_retries=0 {extra}"
     out = open(log, "w") if log else subprocess.DEVNULL
     env = dict(os.environ)
     env.pop("MAKEFLAGS", None)
@@ -67,3 +67,14 @@ def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None
 
 def strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    """A notebook of code cells (no outputs) for browser tests."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, path)
+    return path
