@@ -403,3 +403,11 @@ def test_term_renders():
     assert "Nearcast-based &quot;deployment problem&quot; analysis" in out
     assert str(t).startswith("Magma: ")
     assert t.docs == ("deployment-nearcast",)
+
+
+def test_plan_steps_are_the_six_steps_in_order():
+    steps = content.plan_steps()
+    assert list(steps["step"]) == [1, 2, 3, 4, 5, 6]
+    assert steps["id"].is_unique
+    assert set(steps["coverage"]) <= set(content.COVERAGE_LABELS)
+    assert set(steps["doc"]) == {"alignment-plan-critique"}

@@ -8,6 +8,7 @@ and returned as pandas DataFrames::
     content.sources()            # one row per document: doc, title, author, venue, date, url, summary
     content.quotes()             # id, doc, speaker, quote, section
     content.glossary()           # term, definition, docs (space-separated doc ids)
+    content.plan_steps()         # the critique's six steps and their coverage labels
 
     content.quote("plan-one-shot")     # renders in a notebook as an attributed blockquote
     content.term("RLHF")               # renders as a definition (case-insensitive lookup)
@@ -230,6 +231,22 @@ def quotes() -> pd.DataFrame:
 def glossary() -> pd.DataFrame:
     """Glossary terms: ``term, definition, docs`` (``docs``: space-separated doc ids)."""
     return _table("glossary.csv", GLOSSARY_COLUMNS, id_column="term")
+
+
+PLAN_STEP_COLUMNS = ("step", "id", "name", "description", "coverage", "doc")
+COVERAGE_LABELS = ("adequate", "inadequate", "unclear", "unaddressed")
+
+
+def plan_steps() -> pd.DataFrame:
+    """The six steps alignment-plan-critique says OpenAI's plan needs, in order, with the critique's
+    coverage label for each (adequate / inadequate / unclear / unaddressed)."""
+    frame = _table("plan_steps.csv", PLAN_STEP_COLUMNS, id_column="id")
+    bad = sorted(set(frame["coverage"]) - set(COVERAGE_LABELS))
+    if bad:
+        raise ContentError(f"plan_steps.csv: column 'coverage' has unknown label(s) {bad}; "
+                           f"known: {', '.join(COVERAGE_LABELS)}")
+    frame["step"] = frame["step"].astype(int)
+    return frame.sort_values("step").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------
