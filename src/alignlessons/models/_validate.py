@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-__all__ = ["real", "integer", "choice", "probabilities", "fmt_range"]
+__all__ = ["real", "integer", "choice", "probabilities", "fmt_range", "broadcast", "as_result"]
 
 
 def fmt_range(lo: float | None, hi: float | None, lo_open: bool = False, hi_open: bool = False) -> str:
@@ -127,3 +127,19 @@ def probabilities(name: str, values: Any, *, min_len: int = 1) -> np.ndarray:
             f"got {_show(values)}"
         )
     return arr
+
+
+def broadcast(**arrays: Any) -> list[np.ndarray]:
+    """Broadcast named array arguments together (as floats), or explain which shapes clash."""
+    try:
+        return np.broadcast_arrays(*(np.asarray(a, float) for a in arrays.values()))
+    except ValueError:
+        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+        raise ValueError(f"array arguments must broadcast together; got shapes {shapes}") from None
+
+
+def as_result(value: np.ndarray, *inputs: Any) -> float | np.ndarray:
+    """A Python float when every input was a scalar, else the array."""
+    if all(np.ndim(x) == 0 for x in inputs):
+        return float(value)
+    return value

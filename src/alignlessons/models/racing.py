@@ -68,7 +68,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alignlessons.models._validate import choice, integer, real
+from alignlessons.models._validate import as_result, broadcast, choice, integer, real
 
 __all__ = [
     "INFORMATION",
@@ -107,18 +107,10 @@ def _params(n_teams: Any, capability_weight: Any, enmity: Any, information: Any,
 
 
 def _check_broadcast(**arrays: Any) -> None:
-    try:
-        np.broadcast_shapes(*(np.shape(a) for a in arrays.values()))
-    except ValueError:
-        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
-        raise ValueError(f"array arguments must broadcast together; got shapes {shapes}") from None
+    broadcast(**arrays)
 
 
-def _as_result(value: np.ndarray, *inputs: Any) -> float | np.ndarray:
-    """Return a Python float when every input was a scalar, else the array."""
-    if all(np.ndim(x) == 0 for x in inputs):
-        return float(value)
-    return value
+_as_result = as_result
 
 
 # --------------------------------------------------------------------------- closed forms

@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from alignlessons.models._validate import choice, integer, real
+from alignlessons.models._validate import as_result, broadcast, choice, integer, real
 
 __all__ = [
     "MODES",
@@ -144,18 +144,8 @@ def _mode(mode: Any) -> str:
     return choice("mode", mode, MODES)
 
 
-def _broadcast(**arrays: Any) -> list[np.ndarray]:
-    try:
-        return np.broadcast_arrays(*(np.asarray(a, float) for a in arrays.values()))
-    except ValueError:
-        shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
-        raise ValueError(f"array arguments must broadcast together; got shapes {shapes}") from None
-
-
-def _as_result(value: np.ndarray, *inputs: Any) -> float | np.ndarray:
-    if all(np.ndim(x) == 0 for x in inputs):
-        return float(value)
-    return value
+_broadcast = broadcast
+_as_result = as_result
 
 
 def _happens(n, v, sd, t, mode: str) -> np.ndarray:
