@@ -3,6 +3,7 @@
     python -m alignlessons.bench              # everything below
     python -m alignlessons.bench notebooks    # each lesson and assignment, fresh kernel, wall time
     python -m alignlessons.bench models       # per model: one slider step, one sweep; racing MC rate
+    python -m alignlessons.bench widgets      # per explorer: control change -> chart data ready; JSON sizes
 
 `make bench` runs all of them.
 """
@@ -64,7 +65,40 @@ def bench_models() -> None:
           f"({games:,} games in {seconds:.2f} s; target >= 5)")
 
 
-SECTIONS = {"notebooks": bench_notebooks, "models": bench_models}
+def bench_widgets(changes: int = 200, seed: int = 0) -> None:
+    """Per explorer: kernel-side time from a control change to the chart's new data being ready."""
+    import json
+    import random
+
+    from . import widgets
+    from .widgets._base import Number
+
+    rng = random.Random(seed)
+    print(f"== Explorers: control change -> updated chart data, {changes} random changes (target p95 <= 50 ms) ==")
+    print(f"{'explorer':<18} {'p50 ms':>8} {'p95 ms':>8} {'kernel-free JSON':>17}")
+    for name, (make, kernel_free) in widgets.EXPLORERS.items():
+        explorer = make()
+        times = []
+        for _ in range(changes):
+            key = rng.choice(list(explorer.controls))
+            control = explorer.controls[key]
+            if isinstance(control, Number):
+                steps = int(round((control.max - control.min) / control.slider.step))
+                value = control.min + rng.randint(0, steps) * control.slider.step
+                value = int(round(value)) if control.integer else round(value, 10)
+            else:
+                value = rng.choice(list(control._options_values))
+            t0 = time.perf_counter()
+            explorer.set(**{key: value})
+            times.append(time.perf_counter() - t0)
+        times.sort()
+        size = len(json.dumps(kernel_free()._repr_mimebundle_()[0]))
+        p50, p95 = times[len(times) // 2], times[int(0.95 * len(times)) - 1]
+        flag = "" if p95 <= 0.050 and size <= 300_000 else "  (over target)"
+        print(f"{name:<18} {p50 * 1e3:8.2f} {p95 * 1e3:8.2f} {size / 1000:14.1f} KB{flag}")
+
+
+SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,4 +6,9 @@ chart with Vega-Lite sliders over a precomputed grid, for readers without a kern
 """
 from .racing import RacingExplorer, racing_explorer, racing_kernel_free
 
-__all__ = ["RacingExplorer", "racing_explorer", "racing_kernel_free"]
+#: Every explorer with its kernel-free companion (used by the benchmark and the tests).
+EXPLORERS = {
+    "racing": (racing_explorer, racing_kernel_free),
+}
+
+__all__ = ["EXPLORERS", "RacingExplorer", "racing_explorer", "racing_kernel_free"]
