@@ -26,7 +26,7 @@ help:
 	@echo "make test   - run every test (unit, nbval over lessons, nbgrader round trip, browser tests if chromium is installed)"
 	@echo "contributors: make outputs | make assignments | make html | make bench | make lock"
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "alignlessons needs Python >= 3.11; run: make PYTHON=python3.11 ...")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock

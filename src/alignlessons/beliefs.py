@@ -183,7 +183,11 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None):
             replace.layout.display = ""
 
     button.on_click(on_save)
-    box = w.VBox(rows + [w.HBox([button, replace]), status])
+    class BeliefsForm(w.VBox):
+        def __repr__(self) -> str:
+            return f"(Beliefs form: run this cell with a kernel to record your {stage} credences.)"
+
+    box = BeliefsForm(rows + [w.HBox([button, replace]), status])
     box._save = on_save
     box._sliders = sliders
     box._replace = replace

@@ -33,6 +33,17 @@ from typing import Mapping
 
 __all__ = ["MultipleChoice", "Numeric", "multiple_choice", "numeric"]
 
+
+def _answer_box(children):
+    """The interactive part of a self-check; its plain-text form is what readers without a kernel see."""
+    import ipywidgets as w
+
+    class AnswerBox(w.VBox):
+        def __repr__(self) -> str:
+            return "(Answer box: run this cell with a kernel to check your answer; the answers are folded above.)"
+
+    return AnswerBox(children, layout=w.Layout(margin="0 0 1em 0"))
+
 LETTERS = string.ascii_uppercase
 
 _CARD_STYLE = ("border-left: 4px solid #0072B2; padding: 0.4em 0.9em; margin: 0.5em 0; "
@@ -88,7 +99,7 @@ class MultipleChoice:
         return (
             f'<div class="alignlessons-quiz" style="{_CARD_STYLE}">'
             f"<p><strong>Self-check.</strong> {_esc(self.question)}</p>"
-            f'<ol type="A">{items}</ol>'
+            f'<ol type="A" style="list-style-type: upper-alpha">{items}</ol>'
             f"<details><summary>Answer and feedback for every option</summary><ul>{notes}</ul></details>"
             "</div>"
         )
@@ -119,7 +130,7 @@ class MultipleChoice:
 
         button.on_click(on_click)
         choice.observe(lambda change: setattr(out, "value", ""), names="value")
-        box = w.VBox([w.HBox([choice, button]), out], layout=w.Layout(margin="0 0 1em 0"))
+        box = _answer_box([w.HBox([choice, button]), out])
         box._check = on_click  # for tests: press the button without a front end
         box._choice = choice
         box._feedback = out
@@ -193,7 +204,7 @@ class Numeric:
             out.value = f"{verdict} {_esc(note)}"
 
         button.on_click(on_click)
-        box = w.VBox([w.HBox([field, button]), out], layout=w.Layout(margin="0 0 1em 0"))
+        box = _answer_box([w.HBox([field, button]), out])
         box._check = on_click
         box._field = field
         box._feedback = out

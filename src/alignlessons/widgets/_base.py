@@ -196,4 +196,6 @@ class Explorer(w.VBox):
             self.set(**self.presets[name])
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.values().items())})"
+        # Plain-text form, shown where widgets cannot render (no kernel): say what it is and what to do.
+        return (f"({self.title or type(self).__name__}: an interactive explorer; run this cell with a kernel "
+                f"to use it. Setting: {', '.join(f'{k}={v}' for k, v in self.values().items())})")
