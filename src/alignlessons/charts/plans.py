@@ -1,0 +1,139 @@
+"""Charts for a plan as a chain of steps (alignment-plan-critique, section 1).
+
+* :func:`steps_chart` — one horizontal bar per step (its success probability), the weakest step
+  highlighted by colour, and P(the plan succeeds) as a vertical rule with its value. Its data are
+  named datasets (``steps``, ``overall``) so a live explorer can swap them without re-rendering.
+* :func:`kernel_free_chart` — P(success) against the number of equally likely steps, for a common
+  step probability and a shared-cause weight chosen with Vega-Lite sliders over a precomputed
+  grid, with independent steps as a dashed reference: interactive without a kernel.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import finish
+from .theme import PALETTE
+
+ROLES = ["weakest step", "other steps"]
+ROLE_COLORS = [PALETTE[1], PALETTE[0]]
+X_TITLE = "Probability that the step succeeds"
+WIDTH = 400
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def steps_data(steps: pd.DataFrame, probabilities, gains, weakest: int) -> pd.DataFrame:
+    """The ``steps`` dataset. ``steps`` has columns step, name, coverage (e.g.
+    :func:`alignlessons.content.plan_steps`); ``probabilities`` and ``gains`` (the rise in
+    P(success) from improving each step) are in step order; ``weakest`` is a 0-based index
+    (every step as unlikely as it is highlighted too: ties are all weakest)."""
+    frame = steps.loc[:, ["step", "name", "coverage"]].reset_index(drop=True).copy()
+    frame["label"] = frame["step"].astype(str) + ". " + frame["name"]
+    frame["probability"] = [float(p) for p in probabilities]
+    frame["gain"] = [float(g) for g in gains]
+    low = float(probabilities[weakest])
+    frame["role"] = [ROLES[0] if abs(p - low) < 1e-12 else ROLES[1] for p in frame["probability"]]
+    return frame
+
+
+def overall_data(p_success: float) -> pd.DataFrame:
+    """The ``overall`` dataset: P(the plan succeeds) and its label."""
+    text = f"P(plan succeeds) = {percent(p_success)}"
+    return pd.DataFrame({"p_success": [float(p_success)], "text": [text],
+                         "flip": [bool(p_success > 0.6)]})
+
+
+def percent(p: float) -> str:
+    """A probability as a percentage with enough digits to show small values (0.58%, 4.9%, 53%)."""
+    if p == 0:
+        return "0%"
+    if p < 0.01:
+        return f"{p:.2%}"
+    if p < 0.1:
+        return f"{p:.1%}"
+    return f"{p:.0%}"
+
+
+def steps_chart(steps: pd.DataFrame, overall: pd.DataFrame, *, title: str, description: str):
+    """Bars of step probabilities (weakest highlighted) with P(plan succeeds) as a rule."""
+    order = list(steps["label"])
+    x = alt.X("probability:Q", title=X_TITLE, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    bars = alt.Chart(alt.NamedData("steps")).mark_bar(height={"band": 0.7}).encode(
+        x=x,
+        y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+        color=alt.Color("role:N", title=None, scale=alt.Scale(domain=ROLES, range=ROLE_COLORS)),
+        tooltip=[alt.Tooltip("label:N", title="Step"),
+                 alt.Tooltip("probability:Q", title="P(step succeeds)", format=".0%"),
+                 alt.Tooltip("coverage:N", title="Critique's coverage rating"),
+                 alt.Tooltip("gain:Q", title="Gain in P(plan) if raised 10 points", format=".2%")])
+    # the values in a fixed column right of the plot, so a bar at 100% never shifts the layout
+    values = alt.Chart(alt.NamedData("steps")).mark_text(align="left", color="#333333").encode(
+        x=alt.value(WIDTH + 8), y=alt.Y("label:N", sort=order), text=alt.Text("probability:Q", format=".0%"))
+    rx = alt.X("p_success:Q", scale=alt.Scale(domain=[0, 1]))
+    rule = alt.Chart(alt.NamedData("overall")).mark_rule(color="#222222", strokeDash=[5, 4],
+                                                         strokeWidth=2).encode(
+        x=rx, tooltip=[alt.Tooltip("p_success:Q", title="P(plan succeeds)", format=".2%")])
+    labels = [alt.Chart(alt.NamedData("overall")).transform_filter(flip == alt.datum.flip)
+              .mark_text(align="right" if flip else "left", dx=-4 if flip else 4, y=-9, fontWeight="bold",
+                         color="#222222")
+              .encode(x=rx, text="text:N")
+              for flip in (False, True)]
+    chart = alt.layer(bars, values, rule, *labels).properties(
+        width=WIDTH, height=240,
+        datasets={"steps": _records(steps), "overall": _records(overall)})
+    chart = finish(chart, title=title, description=description)
+    return chart.properties(title=alt.TitleParams(text=title, offset=22))
+
+
+def kernel_free_chart(grid: pd.DataFrame, *, step_probabilities: list[float], correlations: list[float],
+                      start_probability: float, start_correlation: float, highlight_steps: int = 6):
+    """P(success) against the number of steps for a slider-chosen common step probability and
+    shared-cause weight. ``grid`` is wide: columns n (steps), q (step probability), r
+    (correlation), p (P(success)), p0 (P(success) for independent steps)."""
+    q_param = alt.param(name="step_probability", value=start_probability,
+                        bind=alt.binding_range(min=min(step_probabilities), max=max(step_probabilities),
+                                               step=round(step_probabilities[1] - step_probabilities[0], 4),
+                                               name="Probability each step succeeds "))
+    r_param = alt.param(name="shared_cause", value=start_correlation,
+                        bind=alt.binding_range(min=min(correlations), max=max(correlations),
+                                               step=round(correlations[1] - correlations[0], 4),
+                                               name="Shared cause ρ (0 = independent steps) "))
+    keep = (alt.expr.abs(alt.datum.q - q_param) < 1e-6) & (alt.expr.abs(alt.datum.r - r_param) < 1e-6)
+    kinds = {"p": "with the shared cause ρ", "p0": "independent steps (ρ = 0)"}
+    color = alt.Color("kind:N", title=None, sort=list(kinds.values()),
+                      scale=alt.Scale(domain=list(kinds.values()), range=[PALETTE[0], "#888888"]),
+                      legend=alt.Legend(labelLimit=300))
+    x = alt.X("n:Q", title="Number of steps that must all succeed", scale=alt.Scale(domain=[1, grid["n"].max()]),
+              axis=alt.Axis(tickMinStep=1, format="d"))
+    y = alt.Y("value:Q", title="P(the plan succeeds)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    base = (alt.Chart(grid).transform_filter(keep)
+            .transform_fold(["p", "p0"], as_=["series", "value"])
+            .transform_calculate(kind=alt.expr.if_(alt.datum.series == "p", kinds["p"], kinds["p0"])))
+    tips = [alt.Tooltip("kind:N", title="Steps"), alt.Tooltip("n:Q", title="Number of steps"),
+            alt.Tooltip("value:Q", title="P(plan succeeds)", format=".1%")]
+    lines = base.mark_line().encode(
+        x=x, y=y, color=color, tooltip=tips,
+        strokeDash=alt.StrokeDash("kind:N", sort=list(kinds.values()), legend=None,
+                                  scale=alt.Scale(domain=list(kinds.values()), range=[[1, 0], [5, 4]])),
+    ).add_params(q_param, r_param)
+    points = base.mark_point(size=50, filled=True).encode(x=x, y=y, color=color, tooltip=tips)
+    six = pd.DataFrame({"n": [highlight_steps], "text": [f"the critique's {highlight_steps} steps"]})
+    rule = alt.Chart(six).mark_rule(color="#999999", strokeDash=[2, 3]).encode(x="n:Q")
+    label = alt.Chart(six).mark_text(align="left", dx=4, y=-9, color="#555555").encode(x="n:Q", text="text:N")
+    chart = alt.layer(lines, points, rule, label).properties(width=480, height=280)
+    chart = finish(
+        chart,
+        title="Each extra step can only lower a plan's chance of success",
+        subtitle="Move the sliders: they work without a running kernel",
+        description=(f"Line chart of the probability that a plan succeeds (0 to 100%) against the number of "
+                     f"steps that must all succeed (1 to {int(grid['n'].max())}), when every step succeeds with "
+                     f"the same probability: one line with a shared cause of weight ρ, a dashed line for "
+                     f"independent steps; a dotted rule marks the critique's {highlight_steps} steps. Sliders "
+                     f"choose the step probability ({min(step_probabilities):g} to "
+                     f"{max(step_probabilities):g}) and ρ ({min(correlations):g} to {max(correlations):g})."),
+    )
+    return chart.properties(title=alt.TitleParams(text=chart.title.text, subtitle=chart.title.subtitle, offset=22))

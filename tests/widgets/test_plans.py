@@ -1,0 +1,156 @@
+"""The plan-chain explorer (the critique's six steps) and its kernel-free chart."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from alignlessons import content
+from alignlessons.models import plans
+from alignlessons.widgets._base import Number
+from alignlessons.widgets.plans import (COVERAGE_PRESET, PlansExplorer, plans_explorer,
+                                        plans_kernel_free)
+
+STEPS = [f"step_{i}" for i in range(1, 7)]
+
+
+@pytest.fixture(scope="module")
+def _shared():
+    explorer = plans_explorer()
+    return explorer, explorer.values()
+
+
+@pytest.fixture
+def e(_shared):
+    """One explorer per module (building one takes a while), reset to its defaults for each test."""
+    explorer, defaults = _shared
+    explorer.set(**defaults)
+    explorer.message_html.value = ""
+    return explorer
+
+
+@pytest.fixture(scope="module")
+def kernel_free():
+    chart = plans_kernel_free()
+    return chart, chart._repr_mimebundle_()[0]
+
+
+def _state(e):
+    return e.sentence_html.value, json.dumps(e.chart.datasets, sort_keys=True)
+
+
+def test_one_labelled_slider_per_step_of_the_critique(e):
+    names = list(content.plan_steps()["name"])
+    assert len(names) == 6
+    for key, name in zip(STEPS, names):
+        assert name in e.controls[key].slider.description
+    assert "correlation" in e.controls
+
+
+def test_default_sentence_is_the_product_of_the_steps(e):
+    assert f"{0.8 ** 6:.0%}" in e.sentence_html.value  # 26%
+    assert "All steps are equally likely" in e.sentence_html.value
+
+
+def test_set_changes_sentence_weakest_step_and_datasets(e):
+    before = _state(e)
+    probs = [0.9, 0.7, 0.5, 0.8, 0.95, 0.85]
+    e.set(**dict(zip(STEPS, probs)), correlation=0.4)
+    assert _state(e) != before
+    expected = 0.6 * math.prod(probs) + 0.4 * min(probs)  # the mixture, computed here
+    assert plans.success_probability(probs, correlation=0.4) == pytest.approx(expected)
+    text = e.sentence_html.value
+    assert f"{expected:.0%}" in text and "step 3" in text and "Evaluate the assistant" in text
+    rows = e.chart.datasets["steps"]
+    assert [r["probability"] for r in rows] == pytest.approx(probs)
+    assert [r["role"] for r in rows].count("weakest step") == 1 and rows[2]["role"] == "weakest step"
+    gains = plans.sensitivity(probs, correlation=0.4, improvement=0.1)
+    assert [r["gain"] for r in rows] == pytest.approx(list(gains), abs=1e-6)
+    (overall,) = e.chart.datasets["overall"]
+    assert overall["p_success"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_tied_weakest_steps_are_all_highlighted(e):
+    e.set(step_2=0.5, step_5=0.5)
+    roles = [r["role"] for r in e.chart.datasets["steps"]]
+    assert roles == ["other steps", "weakest step", "other steps", "other steps", "weakest step", "other steps"]
+    assert "Steps 2 and 5 tie" in e.sentence_html.value
+
+
+def test_every_preset_applies_cleanly(e):
+    seen = set()
+    for name in PlansExplorer.presets:
+        e.preset.value = name
+        assert e.message_html.value == "", name
+        assert all(e.values()[k] == pytest.approx(v) for k, v in e.presets[name].items()), name
+        seen.add(e.sentence_html.value)
+    assert len(seen) == len(e.presets)
+
+
+def test_coverage_preset_follows_the_critique_and_says_it_is_illustrative():
+    preset = PlansExplorer.presets[COVERAGE_PRESET]
+    coverage = list(content.plan_steps()["coverage"])
+    mapping = {"adequate": 0.9, "unclear": 0.6, "inadequate": 0.4, "unaddressed": 0.3}
+    assert [preset[k] for k in STEPS] == [mapping[c] for c in coverage]
+    e = plans_explorer(**preset)
+    assert "illustrative" in e.sentence_html.value
+    p = 0.9 * 0.4 * 0.6 * 0.3 ** 3
+    assert f"{p:.2%}" in e.sentence_html.value
+    e.set(step_1=0.5)
+    assert "illustrative" not in e.sentence_html.value
+
+
+BAD_VALUES = [("step_1", 1.5), ("step_6", -0.1), ("correlation", 2.0)]
+
+
+def test_typed_out_of_range_value_shows_message_and_keeps_chart(e):
+    for key, bad in BAD_VALUES:
+        e.message_html.value = ""
+        before = _state(e)
+        e.controls[key].text.value = bad
+        assert e.message_html.value != "", key
+        assert _state(e) == before
+
+
+def test_controls_are_labelled_with_units_and_help(e):
+    for key, control in e.controls.items():
+        assert isinstance(control, Number)
+        assert control.slider.description.strip() and control.unit in control.slider.description
+        assert control.help
+
+
+def test_live_chart_has_title_and_description(e):
+    spec = e.chart.spec
+    assert spec["title"]["text"] and spec["description"]
+    assert set(spec["datasets"]) == {"steps", "overall"}
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def test_kernel_free_chart_is_small_interactive_and_covers_its_sliders(kernel_free):
+    _, bundle = kernel_free
+    assert "application/vnd.vegalite.v5+json" in bundle
+    spec = bundle["application/vnd.vegalite.v5+json"]
+    assert len(json.dumps(bundle)) <= 300_000
+    assert spec["title"]["text"] and spec["description"]
+    binds = {p["name"]: p["bind"] for node in _walk(spec) for p in node.get("params", []) if "bind" in p}
+    assert set(binds) == {"step_probability", "shared_cause"}
+    rows = max(spec["datasets"].values(), key=len)
+    for name, column in (("step_probability", "q"), ("shared_cause", "r")):
+        b = binds[name]
+        grid = np.round(np.arange(b["min"], b["max"] + 1e-9, b["step"]), 4)
+        assert {r[column] for r in rows} == set(grid)
+    assert {r["n"] for r in rows} >= {1, 6}
+    row = next(r for r in rows if r["n"] == 6 and r["q"] == 0.9 and r["r"] == 0.5)
+    assert row["p"] == pytest.approx(0.5 * 0.9 ** 6 + 0.5 * 0.9, abs=1e-4)
+    assert row["p0"] == pytest.approx(0.9 ** 6, abs=1e-4)
