@@ -36,7 +36,7 @@ function render({ model, el }) {
     for (const [name, rows] of Object.entries(datasets)) {
       try { view.data(name, rows); } catch (err) { console.error("alignlessons: no dataset", name, err); }
     }
-    await view.runAsync();
+    await view.resize().runAsync();  // axes and labels may need new room
     updates += 1;
     el.dataset.updates = String(updates);
   };
@@ -44,10 +44,13 @@ function render({ model, el }) {
     if (view) { view.finalize(); view = null; }
     box.innerHTML = "";
     label();
-    const result = await globalThis.vegaEmbed(box, model.get("spec"), { actions: false, renderer: "svg" });
+    // Embed with the current rows, so the first layout already has room for labels and legends.
+    const spec = { ...model.get("spec"), datasets: { ...(model.get("spec").datasets || {}), ...(model.get("datasets") || {}) } };
+    const result = await globalThis.vegaEmbed(box, spec, { actions: false, renderer: "svg" });
     view = result.view;
     el.dataset.embedded = "true";
-    await applyData();
+    updates += 1;
+    el.dataset.updates = String(updates);
   };
   model.on("change:spec", embed);
   model.on("change:datasets", applyData);
