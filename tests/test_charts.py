@@ -222,3 +222,13 @@ def test_timeline_missing_columns(drop):
 def test_render_alt_text_helper_matches_bundle():
     chart = bar_chart()
     assert render.alt_text(chart.to_dict()) == bundle_of(chart)["text/plain"]
+
+
+def test_annotation_kinds_chart_counts_and_lists_silent_groups():
+    frame = pd.DataFrame({"claim_group": ["a", "a", "b"], "kind": ["question", "irony", "question"]})
+    chart = charts.annotation_kinds(frame, claim_groups=["a", "b", "c"], kinds=["question", "irony"])
+    spec = chart.to_dict()
+    assert spec["title"]["text"].startswith("Question is the annotator's most common response (2 of 3 notes)")
+    assert "No notes: c." in spec["description"]
+    with pytest.raises(ValueError, match="missing columns"):
+        charts.annotation_kinds(frame.drop(columns="kind"), claim_groups=["a"], kinds=["question"])

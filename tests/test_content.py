@@ -411,3 +411,11 @@ def test_plan_steps_are_the_six_steps_in_order():
     assert steps["id"].is_unique
     assert set(steps["coverage"]) <= set(content.COVERAGE_LABELS)
     assert set(steps["doc"]) == {"alignment-plan-critique"}
+
+
+def test_table_shows_long_text_in_full():
+    long = "word " * 40
+    shown = content.table([{"text": long.strip(), "n": 1}])
+    assert long.strip() in shown._repr_html_()
+    assert long.strip() in repr(shown)
+    assert isinstance(shown.set_index("n"), content.FullTable), "derived tables keep showing text in full"

@@ -12,7 +12,7 @@ import pandas as pd
 from . import render, theme
 from .theme import PALETTE
 
-__all__ = ["PALETTE", "finish", "documents_timeline", "enable"]
+__all__ = ["PALETTE", "finish", "documents_timeline", "enable", "annotation_kinds"]
 
 
 def enable() -> None:
@@ -73,3 +73,6 @@ def documents_timeline(sources: pd.DataFrame):
             + "."
         ),
     )
+
+
+from .annotations import annotation_kinds  # noqa: E402  (needs finish, defined above)

@@ -52,6 +52,12 @@ __all__ = [
     "source",
     "quote",
     "term",
+    "plan_steps",
+    "annotations",
+    "COVERAGE_LABELS",
+    "ANNOTATION_KINDS",
+    "CLAIM_GROUPS",
+    "table",
 ]
 
 #: The stable ids of the four documents the course teaches, in reading order.
@@ -430,3 +436,75 @@ def term(name: str) -> Term:
     raise ContentKeyError(
         f"no glossary term {name!r}; see alignlessons.content.glossary() for the full list"
     )
+
+
+# --------------------------------------------------------------------------------------
+# Annotations: OpenAI's highlighted claims beside the annotator's notes (lesson 01)
+# --------------------------------------------------------------------------------------
+
+ANNOTATION_COLUMNS = ("id", "doc", "order", "claim_group", "claim", "phrase", "annotation", "kind",
+                      "reply")
+#: The five kinds of response the course distinguishes in the annotator's notes.
+ANNOTATION_KINDS = ("question", "objection", "value disagreement", "demand for evidence", "irony")
+#: The groups of claims in ``planning-for-agi``, in the order the post makes them. "why not stop"
+#: drew no annotation, so no row of :func:`annotations` carries it.
+CLAIM_GROUPS = (
+    "why not stop",
+    "shared benefits and governance",
+    "iterative deployment",
+    "tight feedback loop",
+    "democratised access",
+    "caution near AGI",
+    "AI helps align AI",
+    "humanity decides",
+)
+
+
+def annotations() -> pd.DataFrame:
+    """``planning-for-agi``'s highlighted claims, each with the annotator's note that follows it.
+
+    Columns: ``id, doc, order, claim_group, claim, phrase, annotation, kind, reply``.
+    ``order`` (int) is the claim's position among the post's 13 highlighted passages (1 and 3
+    drew no note); ``claim`` and ``annotation`` are the course's paraphrases; ``phrase`` is a
+    verbatim word or two from the highlighted passage, to find it; ``kind`` is one of
+    :data:`ANNOTATION_KINDS`; ``claim_group`` one of :data:`CLAIM_GROUPS`; ``reply`` is a reply a
+    defender of the plan could give, written by the course (not OpenAI's words). Sorted by ``order``.
+    """
+    frame = _table("annotations.csv", ANNOTATION_COLUMNS, id_column="id")
+    for column, known in (("kind", ANNOTATION_KINDS), ("claim_group", CLAIM_GROUPS)):
+        bad = sorted(set(frame[column]) - set(known))
+        if bad:
+            raise ContentError(f"annotations.csv: column {column!r} has unknown label(s) {bad}; "
+                               f"known: {', '.join(known)}")
+    if not frame["order"].str.fullmatch(r"\d+").all():
+        raise ContentError("annotations.csv: column 'order' must hold whole numbers")
+    frame["order"] = frame["order"].astype(int)
+    if not frame["order"].is_unique:
+        raise ContentError("annotations.csv: column 'order' has duplicate values")
+    return frame.sort_values("order").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# Display helper
+# --------------------------------------------------------------------------------------
+
+class FullTable(pd.DataFrame):
+    """A DataFrame that shows every cell's text in full (no "..." truncation) in notebooks."""
+
+    @property
+    def _constructor(self):
+        return FullTable
+
+    def _repr_html_(self):
+        with pd.option_context("display.max_colwidth", None):
+            return super()._repr_html_()
+
+    def __repr__(self):
+        with pd.option_context("display.max_colwidth", None):
+            return super().__repr__()
+
+
+def table(data, **kwargs) -> FullTable:
+    """A table (from a DataFrame, a list of dicts, or anything ``pandas.DataFrame`` accepts) that
+    notebooks display with long text in full: the course's paraphrases are meant to be read."""
+    return FullTable(data, **kwargs)
