@@ -12,7 +12,8 @@ import pandas as pd
 from . import render, theme
 from .theme import PALETTE
 
-__all__ = ["PALETTE", "finish", "documents_timeline", "enable", "annotation_kinds"]
+__all__ = ["PALETTE", "finish", "grid_slider", "on_grid", "documents_timeline", "enable",
+           "annotation_kinds"]
 
 
 def enable() -> None:
@@ -32,6 +33,28 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: 
         raise ValueError("description (alt text) must describe the chart; got an empty description")
     heading = alt.TitleParams(text=title, subtitle=subtitle) if subtitle else title
     return chart.properties(title=heading, description=description)
+
+
+def grid_slider(name: str, values, *, value, label: str, step=None):
+    """A Vega-Lite parameter bound to a slider over a precomputed grid of ``values``.
+
+    The slider runs from the smallest to the largest value. ``step`` defaults to the spacing of
+    the first two values of the sorted grid, rounded to 4 decimals (pass it for another step,
+    e.g. 1 for an integer grid that may have gaps). ``label`` is the slider's text; a space is
+    appended to separate it from the slider. Pair it with :func:`on_grid` to keep the grid rows
+    at the chosen value.
+    """
+    grid = sorted(values)
+    if step is None:
+        step = round(grid[1] - grid[0], 4)
+    return alt.param(name=name, value=value,
+                     bind=alt.binding_range(min=min(grid), max=max(grid), step=step, name=f"{label} "))
+
+
+def on_grid(field: str, param, tol: float = 1e-6):
+    """Filter expression keeping the rows whose ``field`` is within ``tol`` of ``param``'s value
+    (grid values are floats, so they are matched with a tolerance rather than exactly)."""
+    return alt.expr.abs(getattr(alt.datum, field) - param) < tol
 
 
 def documents_timeline(sources: pd.DataFrame):

@@ -16,7 +16,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 from .theme import PALETTE
 
 X_TITLE = "Months Magma waits before deploying"
@@ -126,13 +126,10 @@ def kernel_free_chart(grid: pd.DataFrame, marks: pd.DataFrame, *, hazards: list[
     wide["break_even"] = wide["break_even"].round(2)
     keys = [f"a{t:g}" for t in waits] + [f"i{t:g}" for t in waits]
     h_step, q_step = round(hazards[1] - hazards[0], 6), round(others[1] - others[0], 6)
-    h_param = alt.param(name="hazard", value=start_hazard,
-                        bind=alt.binding_range(min=min(hazards), max=max(hazards), step=h_step,
-                                               name="Hazard of a rival deploying (per month, after the lead) "))
-    q_param = alt.param(name="other", value=start_other,
-                        bind=alt.binding_range(min=min(others), max=max(others), step=q_step,
-                                               name="Rival's P(misaligned) "))
-    chosen = (alt.expr.abs(alt.datum.h - h_param) < 1e-6) & (alt.expr.abs(alt.datum.q - q_param) < 1e-6)
+    h_param = grid_slider("hazard", hazards, value=start_hazard, step=h_step,
+                          label="Hazard of a rival deploying (per month, after the lead)")
+    q_param = grid_slider("other", others, value=start_other, step=q_step, label="Rival's P(misaligned)")
+    chosen = on_grid("h", h_param) & on_grid("q", q_param)
     base = alt.Chart(wide).transform_filter(chosen)
     long = (base.transform_fold(keys, as_=["key", "probability"])
             .transform_calculate(kind="slice(datum.key, 0, 1)", wait_months="toNumber(slice(datum.key, 1))"))

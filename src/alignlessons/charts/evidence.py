@@ -25,7 +25,7 @@ from typing import Sequence
 import altair as alt
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 from .theme import PALETTE
 
 OBSERVERS = ["first observer", "second observer"]
@@ -279,21 +279,15 @@ def warning_kernel_free_chart(grid: pd.DataFrame, *, thresholds: Sequence[float]
     r_p = alt.param(name="rate", value=start["warning_rate"],
                     bind=alt.binding_radio(options=list(rates), labels=[f"{r:g}" for r in rates],
                                            name="Warnings per month "))
-    resp_step = round(responses[1] - responses[0], 4)
-    resp_p = alt.param(name="response", value=start["response_months"],
-                       bind=alt.binding_range(min=min(responses), max=max(responses), step=resp_step,
-                                              name="Months needed to respond "))
+    resp_p = grid_slider("response", responses, value=start["response_months"], label="Months needed to respond")
     cp_p = alt.param(name="noreturn", value=start["no_return_threshold"],
                      bind=alt.binding_radio(options=list(no_returns), labels=[f"{c:g}× today" for c in no_returns],
                                             name="Point of no return "))
     ds = sorted(wide["d"].unique())
-    d_p = alt.param(name="doubling", value=start["doubling_months"],
-                    bind=alt.binding_range(min=min(ds), max=max(ds), step=round(ds[1] - ds[0], 4),
-                                           name="Doubling time (months) "))
+    d_p = grid_slider("doubling", ds, value=start["doubling_months"], label="Doubling time (months)")
     base = (alt.Chart(wide)
-            .transform_filter((alt.expr.abs(alt.datum.r - r_p) < 1e-9)
-                              & (alt.expr.abs(alt.datum.resp - resp_p) < 1e-9)
-                              & (alt.expr.abs(alt.datum.cp - cp_p) < 1e-9))
+            .transform_filter(on_grid("r", r_p, tol=1e-9) & on_grid("resp", resp_p, tol=1e-9)
+                              & on_grid("cp", cp_p, tol=1e-9))
             .transform_fold(keys, as_=["key", "p_warning_in_time"])
             .transform_lookup(lookup="key", from_=alt.LookupData(data=lookup, key="key", fields=["threshold"]))
             .transform_calculate(doubling_months="datum.d"))
@@ -305,7 +299,7 @@ def warning_kernel_free_chart(grid: pd.DataFrame, *, thresholds: Sequence[float]
            alt.Tooltip("doubling_months:Q", title="Doubling time (months)", format=".1f"),
            alt.Tooltip("p_warning_in_time:Q", title="P(useful warning)", format=".1%")]
     lines = base.mark_line().encode(x=px, y=py, color=color, tooltip=tip)
-    here = base.transform_filter(alt.expr.abs(alt.datum.d - d_p) < 1e-6)
+    here = base.transform_filter(on_grid("d", d_p))
     points = here.mark_point(size=110, filled=True, stroke="black", strokeWidth=1).encode(
         x=px, y=py, color=color, tooltip=tip)
     rule = here.mark_rule(color="#666666", strokeDash=[1, 2]).encode(x=px)

@@ -16,7 +16,7 @@ from typing import Sequence
 import altair as alt
 import pandas as pd
 
-from . import finish
+from . import finish, on_grid
 
 X_TITLE = "Safe side's share of all resources"
 Y_TITLE = "P(dangerous side prevails)"
@@ -215,7 +215,7 @@ def kernel_free_chart(grid: pd.DataFrame, needed: pd.DataFrame, *, levels: Seque
                             legend=None),
         order=alt.Order("highlight:N", sort="ascending"),
         tooltip=_line_tooltip())
-    here = base.transform_filter((alt.datum.key == level_p) & (alt.expr.abs(alt.datum.s - share_p) < 1e-6))
+    here = base.transform_filter((alt.datum.key == level_p) & on_grid("s", share_p))
     point = here.mark_point(size=200, filled=True, stroke="black", strokeWidth=1.5).encode(
         x=x, y=y, color=color,
         tooltip=[alt.Tooltip("safe_share:Q", title="Your safe share", format=".0%"),
@@ -225,7 +225,7 @@ def kernel_free_chart(grid: pd.DataFrame, needed: pd.DataFrame, *, levels: Seque
                             dy=2, baseline="top", color="#333333")
     nbase = alt.Chart(need).transform_filter(
         (alt.datum.k == k_p) & (alt.datum.n == n_p) & (alt.datum.key == level_p)
-        & (alt.expr.abs(alt.datum.t - t_p) < 1e-9))
+        & on_grid("t", t_p, tol=1e-9))
     target = nbase.mark_rule(strokeDash=[2, 3], color="#444444").encode(
         y=alt.Y("t:Q"), tooltip=[alt.Tooltip("t:Q", title="Target risk", format=".0%")])
     need_rule = nbase.mark_rule(strokeDash=[6, 4], color="#222222", strokeWidth=1.5).encode(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 from .theme import PALETTE
 
 ROLES = ["weakest step", "other steps"]
@@ -94,15 +94,11 @@ def kernel_free_chart(grid: pd.DataFrame, *, step_probabilities: list[float], co
     """P(success) against the number of steps for a slider-chosen common step probability and
     shared-cause weight. ``grid`` is wide: columns n (steps), q (step probability), r
     (correlation), p (P(success)), p0 (P(success) for independent steps)."""
-    q_param = alt.param(name="step_probability", value=start_probability,
-                        bind=alt.binding_range(min=min(step_probabilities), max=max(step_probabilities),
-                                               step=round(step_probabilities[1] - step_probabilities[0], 4),
-                                               name="Probability each step succeeds "))
-    r_param = alt.param(name="shared_cause", value=start_correlation,
-                        bind=alt.binding_range(min=min(correlations), max=max(correlations),
-                                               step=round(correlations[1] - correlations[0], 4),
-                                               name="Shared cause ρ (0 = independent steps) "))
-    keep = (alt.expr.abs(alt.datum.q - q_param) < 1e-6) & (alt.expr.abs(alt.datum.r - r_param) < 1e-6)
+    q_param = grid_slider("step_probability", step_probabilities, value=start_probability,
+                          label="Probability each step succeeds")
+    r_param = grid_slider("shared_cause", correlations, value=start_correlation,
+                          label="Shared cause ρ (0 = independent steps)")
+    keep = on_grid("q", q_param) & on_grid("r", r_param)
     kinds = {"p": "with the shared cause ρ", "p0": "independent steps (ρ = 0)"}
     color = alt.Color("kind:N", title=None, sort=list(kinds.values()),
                       scale=alt.Scale(domain=list(kinds.values()), range=[PALETTE[0], "#888888"]),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 
 REGIMES = ["none", "private", "public"]
 REGIME_LABELS = {"none": "no information", "private": "private (own capability)",
@@ -67,17 +67,13 @@ def kernel_free_chart(grid: pd.DataFrame, *, teams: list[int], enmities: list[fl
             .reset_index().round(4))
     wide.columns.name = None
     wide["enmity"] = wide["enmity"].round(2)
-    teams_param = alt.param(name="teams", value=start_teams,
-                            bind=alt.binding_range(min=min(teams), max=max(teams), step=1,
-                                                   name="Number of teams n "))
-    enmity_param = alt.param(name="enmity", value=start_enmity,
-                             bind=alt.binding_range(min=min(enmities), max=max(enmities),
-                                                    step=round(enmities[1] - enmities[0], 4),
-                                                    name="Enmity e (0 = rivals' win as good as own) "))
+    teams_param = grid_slider("teams", teams, value=start_teams, step=1, label="Number of teams n")
+    enmity_param = grid_slider("enmity", enmities, value=start_enmity,
+                               label="Enmity e (0 = rivals' win as good as own)")
     chart = (
         alt.Chart(wide)
         .transform_filter((alt.datum.n_teams == teams_param)
-                          & (alt.expr.abs(alt.datum.enmity - enmity_param) < 1e-6))
+                          & on_grid("enmity", enmity_param))
         .transform_fold(REGIMES, as_=["information", "disaster_probability"])
         .transform_calculate(regime=alt.expr.if_(alt.datum.information == "none", REGIME_LABELS["none"],
                                                  alt.expr.if_(alt.datum.information == "private",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 from .theme import PALETTE
 
 FIELDS = ["capabilities", "alignment"]
@@ -127,15 +127,11 @@ def kernel_free_chart(grid: pd.DataFrame, *, multipliers: list[float], alignment
     """Cumulative progress and balance over time for slider-chosen multipliers (precomputed grid).
     ``grid`` is wide: columns t (year), mc, ma (multipliers), c, a (progress), b (balance A/C)."""
     horizon = float(grid["t"].max())
-    mc = alt.param(name="multiplier", value=start_multiplier,
-                   bind=alt.binding_range(min=min(multipliers), max=max(multipliers),
-                                          step=round(multipliers[1] - multipliers[0], 4),
-                                          name="Assistant's multiplier on capabilities work (×) "))
-    ma = alt.param(name="alignment_multiplier", value=start_alignment_multiplier,
-                   bind=alt.binding_range(min=min(alignment_multipliers), max=max(alignment_multipliers),
-                                          step=round(alignment_multipliers[1] - alignment_multipliers[0], 4),
-                                          name="Assistant's multiplier on alignment work (×) "))
-    keep = (alt.expr.abs(alt.datum.mc - mc) < 1e-6) & (alt.expr.abs(alt.datum.ma - ma) < 1e-6)
+    mc = grid_slider("multiplier", multipliers, value=start_multiplier,
+                     label="Assistant's multiplier on capabilities work (×)")
+    ma = grid_slider("alignment_multiplier", alignment_multipliers, value=start_alignment_multiplier,
+                     label="Assistant's multiplier on alignment work (×)")
+    keep = on_grid("mc", mc) & on_grid("ma", ma)
     x = alt.X("t:Q", title=X_TITLE, scale=alt.Scale(domain=[0, horizon], nice=False))
     base = alt.Chart(grid).transform_filter(keep)
     top = (base.transform_fold(["c", "a"], as_=["key", "progress"])

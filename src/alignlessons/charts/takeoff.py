@@ -15,7 +15,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 from .theme import PALETTE
 
 X_TITLE = "Generations (successive systems, each aligned by the last)"
@@ -115,15 +115,13 @@ def kernel_free_chart(grid: pd.DataFrame, *, tails: list[float], radii: list[flo
     keys = [f"g{g}" for g in generations]
     tail_step = round(tails[1] - tails[0], 6)
     radius_step = round(radii[1] - radii[0], 6)
-    tail_param = alt.param(name="tail", value=start_tail,
-                           bind=alt.binding_range(min=min(tails), max=max(tails), step=tail_step,
-                                                  name="Tail of the jump sizes (0 = continuous) "))
-    radius_param = alt.param(name="radius", value=start_radius,
-                             bind=alt.binding_range(min=min(radii), max=max(radii), step=radius_step,
-                                                    name="Generalisation radius (points) "))
-    selected = alt.expr.abs(alt.datum.tail - tail_param) < 1e-6
+    tail_param = grid_slider("tail", tails, value=start_tail, step=tail_step,
+                             label="Tail of the jump sizes (0 = continuous)")
+    radius_param = grid_slider("radius", radii, value=start_radius, step=radius_step,
+                               label="Generalisation radius (points)")
+    selected = on_grid("tail", tail_param)
     base = (alt.Chart(wide)
-            .transform_filter(alt.expr.abs(alt.datum.radius - radius_param) < 1e-6)
+            .transform_filter(on_grid("radius", radius_param))
             .transform_fold(keys, as_=["key", "p_all_aligned"])
             .transform_calculate(generations="toNumber(slice(datum.key, 1))",
                                  chosen=alt.expr.if_(selected, "selected tail", "other tails")))

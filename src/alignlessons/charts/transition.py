@@ -17,7 +17,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 from .theme import PALETTE
 
 BLUE, VERMILLION, GREEN, PURPLE = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]
@@ -185,12 +185,9 @@ def kernel_free_chart(grid: pd.DataFrame, summary: pd.DataFrame, *, steps: list[
     data = _round(pd.concat(rows, ignore_index=True)).rename(columns={"capability": "c", "time": "t"})
     keys = [f"a{i}" for i in range(len(rates))]
     rate_step = round(rates[1] - rates[0], 6)
-    steps_param = alt.param(name="steps", value=start_steps,
-                            bind=alt.binding_range(min=min(steps), max=max(steps), step=1,
-                                                   name="Number of release steps (1 = sudden) "))
-    rate_param = alt.param(name="rate", value=start_rate,
-                           bind=alt.binding_range(min=min(rates), max=max(rates), step=rate_step,
-                                                  name="Adaptation rate (per year) "))
+    steps_param = grid_slider("steps", steps, value=start_steps, step=1,
+                              label="Number of release steps (1 = sudden)")
+    rate_param = grid_slider("rate", rates, value=start_rate, step=rate_step, label="Adaptation rate (per year)")
     exp_param = alt.param(name="p", value=start_exponent,
                           bind=alt.binding_radio(options=list(exponents),
                                                  name="Harm exponent p (harm per year = gap^p) "))
@@ -199,7 +196,7 @@ def kernel_free_chart(grid: pd.DataFrame, summary: pd.DataFrame, *, steps: list[
             .transform_filter(alt.datum.n == steps_param)
             .transform_fold(keys, as_=["key", "a"])
             .transform_calculate(rate=f"{rates[0]} + {rate_step} * toNumber(slice(datum.key, 1))")
-            .transform_filter(alt.expr.abs(alt.datum.rate - rate_param) < 1e-6))
+            .transform_filter(on_grid("rate", rate_param)))
     x = alt.X("t:Q", title=X_TITLE, scale=alt.Scale(domain=[0, horizon], nice=False))
     area = base.mark_area(color=VERMILLION, opacity=0.22).encode(
         x=x, y=alt.Y("a:Q", title=Y_TITLE, scale=alt.Scale(domain=[0, 1.05], nice=False)), y2="c:Q",
@@ -218,8 +215,8 @@ def kernel_free_chart(grid: pd.DataFrame, summary: pd.DataFrame, *, steps: list[
                               alt.Tooltip("value:Q", title="Level", format=".2f")]))
     text = (alt.Chart(_round(summary))
             .transform_filter((alt.datum.n_steps == steps_param)
-                              & (alt.expr.abs(alt.datum.rate - rate_param) < 1e-6)
-                              & (alt.expr.abs(alt.datum.exponent - exp_param) < 1e-6))
+                              & on_grid("rate", rate_param)
+                              & on_grid("exponent", exp_param))
             .transform_calculate(
                 line1="'In steps: largest gap ' + format(datum.peak_gap, '.2f') + ', total harm '"
                       " + format(datum.cumulative_harm, '.2f')",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish
+from . import finish, grid_slider, on_grid
 from .theme import PALETTE
 
 POLICIES = ["naive", "conforming"]
@@ -124,14 +124,9 @@ def kernel_free_chart(grid: pd.DataFrame, thresholds: pd.DataFrame, *, agents: l
     ``grid`` is wide: columns n (agents), s (noise sd), v (true value), naive, conforming
     (probabilities). ``thresholds``: columns n, s, t (the conforming threshold).
     """
-    n_param = alt.param(name="agents", value=start_agents,
-                        bind=alt.binding_range(min=min(agents), max=max(agents), step=1,
-                                               name="Number of agents N "))
-    s_step = round(noise[1] - noise[0], 4)
-    s_param = alt.param(name="noise", value=start_noise,
-                        bind=alt.binding_range(min=min(noise), max=max(noise), step=s_step,
-                                               name="Noise sd σ of each estimate "))
-    keep = (alt.datum.n == n_param) & (alt.expr.abs(alt.datum.s - s_param) < 1e-6)
+    n_param = grid_slider("agents", agents, value=start_agents, step=1, label="Number of agents N")
+    s_param = grid_slider("noise", noise, value=start_noise, label="Noise sd σ of each estimate")
+    keep = (alt.datum.n == n_param) & on_grid("s", s_param)
     color = _color(KERNEL_FREE_LABELS)
     x = alt.X("v:Q", title=X_TITLE, scale=alt.Scale(domain=V_DOMAIN, nice=False))
     lines = (
