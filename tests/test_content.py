@@ -135,7 +135,8 @@ def test_sources_one_row_per_doc_with_iso_dates_and_urls():
 
 def test_quote_table_shape():
     df = content.quotes()
-    assert 30 <= len(df) <= 50
+    # How much may be quoted is bounded per document (test_quoted_share_per_document), not by row count.
+    assert len(df) >= 30
     assert set(df["doc"]) == set(DOC_IDS), "every document should be quoted"
     bad = [i for i in df["id"] if not SLUG.match(i)]
     assert not bad, f"ids must be lowercase slugs: {bad}"
@@ -149,14 +150,36 @@ def test_quote_lengths():
         assert max(len(f.split()) for f in _fragments(row["quote"])) >= 4, row["id"]
 
 
+def _notebook_blockquotes():
+    """(doc, text) for every attributed blockquote in the course's notebooks, found with the
+    shared quote checker's own parser and matcher."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_quotes", CHECK_QUOTES)
+    cq = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(cq)
+    docs = cq.load_docs()
+    found = []
+    for folder in ("lessons", "solutions"):  # assignments/ repeat solutions/: count once
+        for path in sorted((ROOT / folder).rglob("*.ipynb")):
+            for _, _, text in cq.quotes_from_notebook(path):
+                hits = [d for d, body in docs.items() if cq.find_in(body, cq.fragments(text))]
+                if hits:
+                    found.append((hits[0], text))
+    return found
+
+
 @needs_seeds
 def test_total_quoted_words_per_document_under_five_percent():
     df = content.quotes()
+    extra = _notebook_blockquotes()
     for doc in DOC_IDS:
         doc_words = len(_normalise(_seed(doc)).split())
         quoted = sum(_quoted_words(q) for q in df.loc[df["doc"] == doc, "quote"])
+        quoted += sum(_quoted_words(q) for d, q in extra if d == doc)
         assert quoted < 0.05 * doc_words, (
-            f"{doc}: {quoted} quoted words is {quoted / doc_words:.1%} of {doc_words}")
+            f"{doc}: {quoted} quoted words (quotes.csv and notebook blockquotes) is "
+            f"{quoted / doc_words:.1%} of {doc_words}")
 
 
 def test_glossary_shape_and_lookup_keys_unique():
