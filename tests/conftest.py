@@ -41,20 +41,33 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/ch
 SYSTEM_SKIPS: list[str] = []
 
 
+def _sandbox_problem() -> str | None:
+    from alignlessons import sandbox
+
+    if not sandbox.available():
+        return "missing system package: bubblewrap (install with: apt-get install bubblewrap)"
+    problem = sandbox.probe()
+    return None if problem is None else f"the grading sandbox cannot run on this machine: {problem}"
+
+
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM:
-        return
-    reason = "missing system package: chromium (install with: apt-get install chromium)"
-    for item in items:
-        if "browser" in item.keywords:
+    checks = [("browser", lambda: None if CHROMIUM else
+               "missing system package: chromium (install with: apt-get install chromium)"),
+              ("sandbox", _sandbox_problem)]
+    for marker, check in checks:
+        marked = [item for item in items if marker in item.keywords]
+        reason = check() if marked else None
+        if reason is None:
+            continue
+        for item in marked:
             item.add_marker(pytest.mark.skip(reason=reason))
-            SYSTEM_SKIPS.append(item.nodeid)
+            SYSTEM_SKIPS.append(f"{item.nodeid} ({reason})")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if SYSTEM_SKIPS:
         terminalreporter.section("SKIPPED for a missing system package", sep="=", yellow=True, bold=True)
-        terminalreporter.write_line(f"{len(SYSTEM_SKIPS)} browser test(s) did not run because Debian's "
-                                    "chromium is not installed (apt-get install chromium):")
+        terminalreporter.write_line(f"{len(SYSTEM_SKIPS)} test(s) did not run because a system package is "
+                                    "missing (`.ci/run` installs them: apt-get install chromium bubblewrap):")
         for nodeid in SYSTEM_SKIPS:
             terminalreporter.write_line(f"  {nodeid}")

@@ -27,6 +27,7 @@ def test_readme_lists_the_grading_cycle():
     assert verbs == ["generate_assignment", "autograde", "generate_feedback", "export"]
 
 
+@pytest.mark.sandbox  # the repository's nbgrader_config.py grades in the sandbox
 def test_readme_instructor_commands_work(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()

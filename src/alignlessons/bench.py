@@ -4,6 +4,7 @@
     python -m alignlessons.bench notebooks    # each lesson and assignment, fresh kernel, wall time
     python -m alignlessons.bench models       # per model: one slider step, one sweep; racing MC rate
     python -m alignlessons.bench widgets      # per explorer: control change -> chart data ready; JSON sizes
+    python -m alignlessons.bench grading      # autograde throughput, 50 submissions, sandbox included
 
 `make bench` runs all of them.
 """
@@ -98,7 +99,14 @@ def bench_widgets(changes: int = 200, seed: int = 0) -> None:
         print(f"{name:<18} {p50 * 1e3:8.2f} {p95 * 1e3:8.2f} {size / 1000:14.1f} KB{flag}")
 
 
-SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets}
+def bench_grading() -> None:
+    from ._bench_grading import bench_grading as run
+
+    run()
+
+
+SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets,
+            "grading": bench_grading}
 
 
 def main(argv: list[str] | None = None) -> int:

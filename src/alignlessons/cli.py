@@ -3,6 +3,7 @@
     alignlessons generate-assignments [NAME ...]   regenerate student versions in assignments/
     alignlessons refresh-outputs [LESSON ...]      re-run lessons and store their outputs
     alignlessons export-html [LESSON ...]          offline HTML exports in _build/html/
+    alignlessons course init DIR [--force]         a ready nbgrader course root for a real class
 """
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export-html", help="export lessons to standalone HTML that works offline")
     e.add_argument("names", nargs="*", help="lesson names (default: all)")
     e.add_argument("--out", default="_build/html", help="output folder (default: _build/html)")
+    c = sub.add_parser("course", help="instructor commands for a real class")
+    csub = c.add_subparsers(dest="course_command", required=True)
+    ci = csub.add_parser("init", help="create a ready nbgrader course root (see docs/instructors.md)")
+    ci.add_argument("directory", help="the course root to create")
+    ci.add_argument("--force", action="store_true",
+                    help="rewrite an existing course root's configuration and source/ "
+                         "(the gradebook, submissions and feedback are kept)")
+    ci.add_argument("--exchange", help="exchange folder shared with students (default: DIR/exchange)")
+    ci.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
+                    help="only this assignment (repeatable; default: all)")
     return p
 
 
@@ -44,6 +55,18 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in export_lessons(args.names, Path(args.out)):
                 print(f"wrote {path}")
+        elif args.command == "course" and args.course_command == "init":
+            from .course import CourseInitError, init_course
+
+            try:
+                made = init_course(args.directory, force=args.force, exchange=args.exchange,
+                                   assignments=args.assignments)
+            except CourseInitError as exc:
+                print(f"alignlessons: {exc}", file=sys.stderr)
+                return 2
+            print(f"created course root {made.root} (assignments: {', '.join(made.assignments)}; "
+                  f"exchange: {made.exchange})")
+            print(f"next steps: {made.root / 'README.md'}")
     except ToolingError as exc:
         print(f"alignlessons: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,10 @@
   (with the settings below) removes them again, with hidden tests, from students' feedback.
 * Warnings printed to stderr by a correct answer must not cost points (nbgrader scores a test
   cell with any stderr as 0): ``IgnorePattern`` drops warning lines before scoring.
+* Autograding is sandboxed (:mod:`alignlessons.sandbox`): student code runs in a bubblewrap
+  jail, test cells run in a second jail that no student code ever touches, and what students
+  submit is checked and repaired before it runs. Without bubblewrap, autograding refuses to run
+  unless ``c.SandboxKernelManager.allow_unsandboxed = True``. docs/instructors.md explains it all.
 """
 from __future__ import annotations
 
@@ -17,9 +21,32 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 COURSE_ID = "alignlessons"
 EXECUTE_TIMEOUT = 120  # seconds per cell while autograding
 
+SANITIZE_PREPROCESSORS = [
+    "nbgrader.preprocessors.ClearOutput",
+    "alignlessons.sandbox.submission.InspectSubmission",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+AUTOGRADE_PREPROCESSORS = [
+    "alignlessons.sandbox.execute.IsolatedExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "alignlessons.sandbox.submission.ApplyGradingFlags",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
-def configure(c) -> None:
-    """Apply the course's nbgrader settings to a traitlets config object ``c``."""
+
+def configure(c, *, sandbox: bool = True) -> None:
+    """Apply the course's nbgrader settings to a traitlets config object ``c``.
+
+    With ``sandbox`` (the default) autograding runs student code only in the bubblewrap jail and
+    the tests in a separate jail (:mod:`alignlessons.sandbox`); see :func:`configure_sandbox`.
+    """
     c.CourseDirectory.course_id = COURSE_ID
     c.ClearMarkScheme.enforce_metadata = False
     c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -35,6 +62,20 @@ def configure(c) -> None:
         "nbgrader.preprocessors.ClearMarkScheme",
         "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     ]
+    c.OverwriteCells.add_missing_cells = True
+    if sandbox:
+        configure_sandbox(c)
+
+
+def configure_sandbox(c) -> None:
+    """Sandboxed autograding: submission checks, the two-kernel execute step, grading flags."""
+    from .sandbox import KERNEL_NAME
+
+    c.Autograde.exporter_class = "alignlessons.sandbox.submission.SafeNotebookExporter"
+    c.Autograde.sanitize_preprocessors = list(SANITIZE_PREPROCESSORS)
+    c.Autograde.autograde_preprocessors = list(AUTOGRADE_PREPROCESSORS)
+    c.Autograde.pre_convert_hook = "alignlessons.sandbox.submission.check_submitted_files"
+    c.IsolatedExecute.kernel_name = KERNEL_NAME
 
 
 def solutions_dir() -> Path:
@@ -46,6 +87,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ARROW = re.compile(r"^-+> *(\d+)", re.M)
 HIDDEN_FAILURE = ("A hidden test failed. Your answer passes the visible examples but not every case "
                   "the question describes: re-read the question and test your answer more widely.")
+
+
+#: Errors the grader itself puts into a test cell (a test that could not run, a stopped kernel,
+#: a time-out): their messages say what happened and reveal nothing about the tests.
+GRADER_ERRORS = {"NotRun", "KernelStopped", "GraderError", "CellTimeoutError", "StudentCodeTimeout",
+                 "StudentKernelUnavailable"}
 
 
 def _hidden_lines(source: str) -> set[int]:
@@ -81,7 +128,9 @@ class WithholdHiddenTestDetails(NbGraderPreprocessor):
             text = _ANSI.sub("", "\n".join(out.get("traceback", [])))
             arrow = _ARROW.search(text)
             failing_line = int(arrow.group(1)) if arrow else None
-            if hidden and (failing_line is None or failing_line in hidden):
+            if out.get("ename") in GRADER_ERRORS:  # the grader's own messages reveal no test
+                pass
+            elif hidden and (failing_line is None or failing_line in hidden):
                 out["ename"], out["evalue"] = "HiddenTestFailed", HIDDEN_FAILURE
             out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
         return cell, resources

@@ -1,0 +1,343 @@
+"""The link between a student kernel and its test kernel (an inherited unix socket pair).
+
+Student side (:func:`serve`, started before any student code runs): answers two requests --
+"the values of these names" and "call the function behind this reference with these
+arguments" -- with plain data (:mod:`alignlessons.sandbox.codec`).
+
+Test side (:func:`connect`, :func:`fetch`): before each test cell the grader runs
+``fetch(globals(), names, answers)`` in the test kernel; it copies the student's values in, and
+student functions become :class:`RemoteFunction` proxies. An exception in the student's code is
+re-raised in the test kernel as the nearest built-in exception with the student's message.
+Whatever the student kernel sends is only ever decoded as data, with size limits and a time
+limit per request.
+"""
+from __future__ import annotations
+
+import builtins
+import os
+import socket
+import struct
+import threading
+
+from . import codec
+
+_HEADER = struct.Struct(">I")
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_BaseException, _Exception, _type, _isinstance = BaseException, Exception, type, isinstance
+_str, _getattr = str, getattr
+
+
+class StudentKernelUnavailable(RuntimeError):
+    """The student's kernel stopped, broke the link, or sent something that is not an answer."""
+
+
+class StudentCodeTimeout(TimeoutError):
+    """The student's code did not return in time when a test called it."""
+
+
+def _send(sock: socket.socket, obj) -> None:
+    data = codec.dumps(obj)
+    sock.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            raise EOFError("link closed")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _recv(sock: socket.socket, max_bytes: int):
+    (size,) = _HEADER.unpack(_recv_exact(sock, _HEADER.size))
+    if size > max_bytes:
+        raise ValueError(f"message of {size} bytes exceeds the limit of {max_bytes}")
+    return codec.loads(_recv_exact(sock, size))
+
+
+# --- student side ------------------------------------------------------------------------------
+def _describe(exc: BaseException) -> dict:
+    try:
+        names = [c.__name__ for c in _type(exc).__mro__ if _getattr(c, "__module__", "") == "builtins"]
+    except Exception:  # noqa: BLE001
+        names = []
+    try:
+        message = _str(exc)[:2000]
+    except Exception:  # noqa: BLE001
+        message = ""
+    return {"types": names or ["Exception"], "message": message}
+
+
+def serve(fd: int, namespace, *, max_bytes: int | None = None) -> threading.Thread:
+    """Answer the test kernel's requests on ``fd`` in a background thread. ``namespace()``
+    returns the student's global namespace."""
+    sock = socket.socket(fileno=fd)
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    registry: dict[int, object] = {}
+
+    def register(obj) -> int:
+        ref = len(registry) + 1
+        registry[ref] = obj
+        return ref
+
+    def answer(request):
+        op = request.get("op") if _isinstance(request, dict) else None
+        if op == "get":
+            ns = namespace()
+            values, missing = {}, []
+            for name in request.get("names", []):
+                if not _isinstance(name, _str) or name not in ns:
+                    missing.append(name)
+                    continue
+                try:
+                    values[name] = codec.Encoder(register)(ns[name])
+                except _BaseException as exc:  # noqa: BLE001 - report, do not die
+                    values[name] = {"$t": "opaque", "type": "unencodable", "repr": _str(exc)[:200]}
+            return {"values": values, "missing": missing}
+        if op == "call":
+            fn = registry.get(request.get("ref"))
+            if fn is None:
+                return {"raise": {"types": ["RuntimeError"], "message": "unknown function"}}
+            decoder = codec.Decoder()
+            args = [decoder(a) for a in request.get("args", [])]
+            kwargs = {k: decoder(v) for k, v in request.get("kwargs", [])}
+            try:
+                result = fn(*args, **kwargs)
+            except _BaseException as exc:  # noqa: BLE001 - the student's exception, sent back
+                return {"raise": _describe(exc)}
+            try:
+                return {"ok": codec.Encoder(register)(result)}
+            except _BaseException as exc:  # noqa: BLE001
+                return {"raise": {"types": ["TypeError"],
+                                  "message": f"the returned value cannot be checked: {exc}"}}
+        return {"raise": {"types": ["RuntimeError"], "message": "bad request"}}
+
+    def loop() -> None:
+        while True:
+            try:
+                request = _recv(sock, limit)
+            except (EOFError, OSError, ValueError):
+                return
+            try:
+                reply = answer(request)
+            except _BaseException as exc:  # noqa: BLE001
+                reply = {"raise": _describe(exc)}
+            try:
+                _send(sock, reply)
+            except (OSError, ValueError, TypeError):
+                try:
+                    _send(sock, {"raise": {"types": ["TypeError"], "message": "answer not sendable"}})
+                except OSError:
+                    return
+
+    thread = threading.Thread(target=loop, name="alignlessons-bridge", daemon=True)
+    thread.start()
+    return thread
+
+
+# --- test side ---------------------------------------------------------------------------------
+class _Client:
+    def __init__(self, sock: socket.socket, timeout: float, max_bytes: int):
+        self.sock, self.timeout, self.max_bytes = sock, timeout, max_bytes
+        self.broken: str | None = None
+        self.lock = threading.Lock()
+
+    def request(self, obj):
+        if self.broken:
+            raise StudentKernelUnavailable(self.broken)
+        with self.lock:
+            try:
+                self.sock.settimeout(self.timeout)
+                _send(self.sock, obj)
+                return _recv(self.sock, self.max_bytes)
+            except socket.timeout:
+                self.broken = ("the student's code did not answer within "
+                               f"{self.timeout:g} s; later checks cannot run")
+                raise StudentCodeTimeout(f"your code did not return within {self.timeout:g} s") from None
+            except (EOFError, OSError) as exc:
+                self.broken = f"the student's kernel is not running ({exc})"
+                raise StudentKernelUnavailable(self.broken) from None
+            except (ValueError, codec.CodecError) as exc:
+                self.broken = f"the student's kernel sent something that is not an answer ({exc})"
+                raise StudentKernelUnavailable(self.broken) from None
+
+
+_client: _Client | None = None
+_fetched: set[str] = set()
+_control: socket.socket | None = None
+_settings = {"timeout": 60.0, "max_bytes": DEFAULT_MAX_BYTES}
+_generation = [0]
+
+
+def connect(fd: int, *, timeout: float = 60.0, max_bytes: int | None = None) -> None:
+    """Use ``fd`` as the link to the student kernel."""
+    global _client
+    if _client is not None:
+        try:
+            _client.sock.close()
+        except OSError:
+            pass
+    _client = _Client(socket.socket(fileno=fd), timeout, max_bytes or DEFAULT_MAX_BYTES)
+    _generation[0] += 1
+
+
+def listen(fd: int, *, timeout: float = 60.0, max_bytes: int | None = None) -> None:
+    """Test side: ``fd`` is the control socket on which the grader passes, for each notebook,
+    the test kernel's end of the link to that notebook's student kernel (see :func:`adopt`)."""
+    global _control
+    _control = socket.socket(fileno=fd)
+    _settings.update(timeout=timeout, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+
+
+def adopt() -> None:
+    """Take the next link passed on the control socket (run by the grader, never by tests)."""
+    if _control is None:
+        raise StudentKernelUnavailable("no control socket")
+    _control.settimeout(30)
+    _, fds, _, _ = socket.recv_fds(_control, 16, 4)
+    if len(fds) != 1:
+        for fd in fds:
+            os.close(fd)
+        raise StudentKernelUnavailable("no link to the student's kernel was passed")
+    connect(fds[0], timeout=_settings["timeout"], max_bytes=_settings["max_bytes"])
+
+
+def reset() -> None:
+    """Forget everything about the previous notebook (run by the grader between notebooks)."""
+    global _client
+    import linecache
+
+    if _client is not None:
+        try:
+            _client.sock.close()
+        except OSError:
+            pass
+    _client = None
+    _fetched.clear()
+    _generation[0] += 1
+    for key in [k for k in linecache.cache if isinstance(k, str) and k.startswith("<student code ")]:
+        linecache.cache.pop(key, None)
+
+
+def _exception(info) -> BaseException:
+    message = _str(info.get("message", "")) if _isinstance(info, dict) else ""
+    for name in (info.get("types") or []) if _isinstance(info, dict) else []:
+        cls = builtins.__dict__.get(name) if _isinstance(name, _str) else None
+        if _isinstance(cls, _type) and issubclass(cls, _Exception):
+            try:
+                return cls(message)
+            except Exception:  # noqa: BLE001 - exception classes with special signatures
+                break
+        if _isinstance(cls, _type) and issubclass(cls, _BaseException):
+            return RuntimeError(f"{name}: {message}")
+    return RuntimeError(message)
+
+
+def _call_remote(ref: int, name: str, args, kwargs, generation: int | None = None):
+    """Run the student's function ``ref`` in the student's kernel; return its result as data."""
+    if _client is None or (generation is not None and generation != _generation[0]):
+        raise StudentKernelUnavailable("no student kernel is connected")
+    encoder = codec.Encoder()
+    reply = _client.request({"op": "call", "ref": ref, "args": [encoder(a) for a in args],
+                             "kwargs": [[k, encoder(v)] for k, v in kwargs.items()]})
+    if not _isinstance(reply, dict):
+        raise StudentKernelUnavailable("malformed answer")
+    if "raise" in reply:
+        raise _exception(reply["raise"])
+    try:
+        return codec.Decoder(_remote)(reply.get("ok"))
+    except (codec.CodecError, KeyError, TypeError, ValueError) as exc:
+        raise TypeError(f"the value returned by {name} cannot be checked ({exc})") from None
+
+
+_WRAPPER = """def {name}(*args, **kwargs):{pad}
+    return _call_remote(_ref, {name!r}, args, kwargs, _generation)
+"""
+_counter = [0]
+
+
+def _remote(d: dict, decoder=None):
+    """A real function standing for a student's function: calls run in the student's kernel.
+
+    ``inspect.getsource`` gives the student's source text and ``inspect.signature`` the
+    student's parameters, as they would in the student's own kernel."""
+    import inspect
+    import linecache
+
+    import keyword
+
+    name = d.get("name")
+    if not (_isinstance(name, _str) and name.isidentifier() and not keyword.iskeyword(name)):
+        name = "function"
+    _counter[0] += 1
+    filename = f"<student code {_counter[0]}: {name}>"
+    scope = {"_call_remote": _call_remote, "_ref": int(d["ref"]), "__name__": "__main__",
+             "_generation": _generation[0]}
+    source = d.get("source")
+    # The call line lies past the end of the student's source, so tracebacks show no wrong line
+    # for this frame, while inspect.getsource (which starts at the def) shows the student's code.
+    pad = "\n" * ((source.count("\n") + 2) if _isinstance(source, _str) else 0)
+    exec(compile(_WRAPPER.format(name=name, pad=pad), filename, "exec"), scope)  # noqa: S102
+    fn = scope[name]
+    if _isinstance(source, _str):
+        lines = source.splitlines(True)
+        linecache.cache[filename] = (len(source), None, lines, filename)
+    else:
+        linecache.cache[filename] = (0, None, _WRAPPER.format(name=name, pad="").splitlines(True), filename)
+    if _isinstance(d.get("doc"), _str):
+        fn.__doc__ = d["doc"]
+    sig = d.get("signature")
+    if _isinstance(sig, list):
+        try:
+            params = []
+            for entry in sig:
+                pname, kind = _str(entry[0]), inspect._ParameterKind(int(entry[1]))
+                default = inspect.Parameter.empty
+                if len(entry) > 2:
+                    try:
+                        default = codec.Decoder()(entry[2])
+                    except Exception:  # noqa: BLE001
+                        default = codec.Opaque("default")
+                params.append(inspect.Parameter(pname, kind, default=default))
+            fn.__signature__ = inspect.Signature(params)
+        except Exception:  # noqa: BLE001 - keep the generic signature
+            pass
+    return fn
+
+
+RemoteFunction = _remote
+
+
+def fetch(namespace: dict, names, answers=()) -> list[str]:
+    """Copy the student's values of ``names`` into ``namespace`` (the test kernel's globals).
+
+    A name is copied when the course's solution defines it (``answers``), or when neither the
+    test kernel's namespace nor the builtins define it (names copied before count as not
+    defined). Returns the names copied.
+    """
+    if _client is None:
+        raise StudentKernelUnavailable("no student kernel is connected")
+    answers = set(answers)
+    wanted = [n for n in names
+              if n in answers or ((n not in namespace or n in _fetched) and n not in builtins.__dict__)]
+    if not wanted:
+        return []
+    reply = _client.request({"op": "get", "names": wanted})
+    if not _isinstance(reply, dict) or not _isinstance(reply.get("values"), dict):
+        raise StudentKernelUnavailable("malformed answer")
+    copied = []
+    for name in wanted:
+        if name in reply["values"]:
+            try:
+                namespace[name] = codec.Decoder(_remote)(reply["values"][name])
+            except (codec.CodecError, KeyError, TypeError, ValueError) as exc:
+                namespace[name] = codec.Opaque("unreadable", _str(exc))
+            _fetched.add(name)
+            copied.append(name)
+        elif name in _fetched:
+            namespace.pop(name, None)
+            _fetched.discard(name)
+    return copied
