@@ -12,33 +12,13 @@ from alignlessons.models import plans
 from alignlessons.widgets._base import Number
 from alignlessons.widgets.plans import (COVERAGE_PRESET, PlansExplorer, plans_explorer,
                                         plans_kernel_free)
+from tests.widgets._fixtures import explorer_fixtures, state
 
 STEPS = [f"step_{i}" for i in range(1, 7)]
 
 
-@pytest.fixture(scope="module")
-def _shared():
-    explorer = plans_explorer()
-    return explorer, explorer.values()
-
-
-@pytest.fixture
-def e(_shared):
-    """One explorer per module (building one takes a while), reset to its defaults for each test."""
-    explorer, defaults = _shared
-    explorer.set(**defaults)
-    explorer.message_html.value = ""
-    return explorer
-
-
-@pytest.fixture(scope="module")
-def kernel_free():
-    chart = plans_kernel_free()
-    return chart, chart._repr_mimebundle_()[0]
-
-
-def _state(e):
-    return e.sentence_html.value, json.dumps(e.chart.datasets, sort_keys=True)
+_shared, e, kernel_free = explorer_fixtures(plans_explorer, plans_kernel_free)
+_state = state
 
 
 def test_one_labelled_slider_per_step_of_the_critique(e):

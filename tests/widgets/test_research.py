@@ -9,33 +9,13 @@ import pytest
 from alignlessons.models import research
 from alignlessons.widgets._base import Number
 from alignlessons.widgets.research import ResearchExplorer, research_explorer, research_kernel_free
+from tests.widgets._fixtures import explorer_fixtures, state
 
 UNIFORM = "Uniform 3× assistant (the critique's point)"
 
 
-@pytest.fixture(scope="module")
-def _shared():
-    explorer = research_explorer()
-    return explorer, explorer.values()
-
-
-@pytest.fixture
-def e(_shared):
-    """One explorer per module (building one takes a while), reset to its defaults for each test."""
-    explorer, defaults = _shared
-    explorer.set(**defaults)
-    explorer.message_html.value = ""
-    return explorer
-
-
-@pytest.fixture(scope="module")
-def kernel_free():
-    chart = research_kernel_free()
-    return chart, chart._repr_mimebundle_()[0]
-
-
-def _state(e):
-    return e.sentence_html.value, json.dumps(e.chart.datasets, sort_keys=True)
+_shared, e, kernel_free = explorer_fixtures(research_explorer, research_kernel_free)
+_state = state
 
 
 def test_default_is_openai_with_a_uniform_3x_assistant(e):
