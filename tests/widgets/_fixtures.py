@@ -36,3 +36,19 @@ def explorer_fixtures(make_explorer, make_kernel_free):
 def state(e):
     """What a learner sees change: the sentence and the chart's data."""
     return e.sentence_html.value, json.dumps(e.chart.datasets, sort_keys=True)
+
+
+def walk(node):
+    """Every dict inside a (nested) Vega-Lite spec."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
+
+
+def bound_params(spec) -> dict:
+    """The spec's parameters that are bound to an input (name -> binding)."""
+    return {p["name"]: p["bind"] for node in walk(spec) for p in node.get("params", []) if "bind" in p}

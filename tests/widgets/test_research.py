@@ -9,7 +9,7 @@ import pytest
 from alignlessons.models import research
 from alignlessons.widgets._base import Number
 from alignlessons.widgets.research import ResearchExplorer, research_explorer, research_kernel_free
-from tests.widgets._fixtures import explorer_fixtures, state
+from tests.widgets._fixtures import bound_params, explorer_fixtures, state
 
 UNIFORM = "Uniform 3× assistant (the critique's point)"
 
@@ -116,23 +116,13 @@ def test_live_chart_has_title_and_description(e):
     assert set(spec["datasets"]) == {"progress", "balance", "events", "required"}
 
 
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
-
-
 def test_kernel_free_chart_is_small_interactive_and_covers_its_sliders(kernel_free):
     _, bundle = kernel_free
     assert "application/vnd.vegalite.v5+json" in bundle
     spec = bundle["application/vnd.vegalite.v5+json"]
     assert len(json.dumps(bundle)) <= 300_000
     assert spec["title"]["text"] and spec["description"]
-    binds = {p["name"]: p["bind"] for node in _walk(spec) for p in node.get("params", []) if "bind" in p}
+    binds = bound_params(spec)
     assert set(binds) == {"multiplier", "alignment_multiplier"}
     rows = max(spec["datasets"].values(), key=len)
     for name, column in (("multiplier", "mc"), ("alignment_multiplier", "ma")):

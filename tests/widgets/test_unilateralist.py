@@ -11,29 +11,12 @@ from alignlessons.models import unilateralist
 from alignlessons.widgets._base import Number
 from alignlessons.widgets.unilateralist import (UnilateralistExplorer, unilateralist_explorer,
                                                 unilateralist_kernel_free)
+from tests.widgets._fixtures import bound_params, explorer_fixtures
 
 PHI = NormalDist()
 
 
-@pytest.fixture(scope="module")
-def _shared():
-    explorer = unilateralist_explorer()
-    return explorer, explorer.values()
-
-
-@pytest.fixture
-def e(_shared):
-    """One explorer per module (building one takes a while), reset to its defaults for each test."""
-    explorer, defaults = _shared
-    explorer.set(**defaults)
-    explorer.message_html.value = ""
-    return explorer
-
-
-@pytest.fixture(scope="module")
-def kernel_free():
-    chart = unilateralist_kernel_free()
-    return chart, chart._repr_mimebundle_()[0]
+_shared, e, kernel_free = explorer_fixtures(unilateralist_explorer, unilateralist_kernel_free)
 
 
 def _sentence(e) -> str:
@@ -131,22 +114,12 @@ def test_live_chart_has_title_and_description(e):
     assert set(spec["datasets"]) == {"curves", "current", "thresholds"}
 
 
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
-
-
 def test_kernel_free_chart_is_small_interactive_and_covers_its_sliders(kernel_free):
     chart, bundle = kernel_free
     assert "application/vnd.vegalite.v5+json" in bundle
     spec = bundle["application/vnd.vegalite.v5+json"]
     assert len(json.dumps(bundle)) <= 300_000
-    binds = {p["name"]: p["bind"] for node in _walk(spec) for p in node.get("params", []) if "bind" in p}
+    binds = bound_params(spec)
     assert set(binds) == {"agents", "noise"}
     assert spec["title"]["text"] and spec["description"]
     rows = max(spec["datasets"].values(), key=len)
