@@ -145,7 +145,7 @@ def test_duplicate_id_is_rejected(data_dir):
 
 
 def test_missing_column_is_rejected(data_dir):
-    _rewrite(data_dir / "annotations.csv", ",reply\n", ",answer\n")
+    _rewrite(data_dir / "annotations.csv", ",reply,reply_by,", ",answer,reply_by,")
     with pytest.raises(ContentError, match="missing required column 'reply'"):
         content.annotations()
 
@@ -192,8 +192,41 @@ def test_claims_annotations_and_replies_are_paraphrased(table):
     words = _words(SEED.read_text(encoding="utf-8"))
     runs = {" ".join(words[i:i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1)}
     for row in table.itertuples():
-        for col in ("claim", "annotation", "reply"):
+        for col in ("claim", "annotation", "reply", "rejoinder"):
             own = _words(getattr(row, col))
             copied = [" ".join(own[i:i + COPY_RUN]) for i in range(len(own) - COPY_RUN + 1)
                       if " ".join(own[i:i + COPY_RUN]) in runs]
             assert not copied, f"{row.id}.{col} copies the source: {copied[:2]}"
+
+
+# --------------------------------------------------------------------------------------
+# Who gets the last word (issue 14): replies say whose they are; rejoinders are given
+# --------------------------------------------------------------------------------------
+
+def test_course_replies_are_labelled_as_the_courses_own(table):
+    for row in table.itertuples():
+        assert row.reply_by.strip(), f"{row.id}: reply_by is blank"
+        if row.reply_by == "course":
+            assert "a defender could" in row.reply.casefold(), (
+                f"{row.id}: a reply the course writes itself must say so ('A defender could ...')")
+
+
+def test_document_replies_name_an_author_of_the_course_documents(table):
+    authors = {"course", "Jacob Hilton", "Karnofsky", "Akash", "Leike", "the post"}
+    for row in table.itertuples():
+        assert any(a.casefold() in row.reply_by.casefold() for a in authors), (
+            f"{row.id}: reply_by {row.reply_by!r} names nobody the course documents")
+
+
+def test_rejoinders_are_given_or_explicitly_absent(table):
+    for row in table.itertuples():
+        assert row.rejoinder.strip(), f"{row.id}: rejoinder is blank"
+        assert row.rejoinder != row.reply, f"{row.id}: the rejoinder repeats the reply"
+    assert (table["rejoinder"] != "none in the documents").sum() >= 5, (
+        "the documents hold rejoinders to most replies; give them")
+
+
+def test_replies_invent_no_user_reports(table):
+    # The first version of the replies supported OpenAI with facts no document states.
+    for phrase in ("real users found", "internal testing had missed", "changes made after releases"):
+        assert not table["reply"].str.casefold().str.contains(phrase).any(), phrase

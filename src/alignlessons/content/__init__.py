@@ -443,7 +443,7 @@ def term(name: str) -> Term:
 # --------------------------------------------------------------------------------------
 
 ANNOTATION_COLUMNS = ("id", "doc", "order", "claim_group", "claim", "phrase", "annotation", "kind",
-                      "reply")
+                      "reply", "reply_by", "rejoinder")
 #: The five kinds of response the course distinguishes in the annotator's notes.
 ANNOTATION_KINDS = ("question", "objection", "value disagreement", "demand for evidence", "irony")
 #: The groups of claims in ``planning-for-agi``, in the order the post makes them. "why not stop"
@@ -463,12 +463,17 @@ CLAIM_GROUPS = (
 def annotations() -> pd.DataFrame:
     """``planning-for-agi``'s highlighted claims, each with the annotator's note that follows it.
 
-    Columns: ``id, doc, order, claim_group, claim, phrase, annotation, kind, reply``.
+    Columns: ``id, doc, order, claim_group, claim, phrase, annotation, kind, reply, reply_by,
+    rejoinder``.
     ``order`` (int) is the claim's position among the post's 13 highlighted passages (1 and 3
     drew no note); ``claim`` and ``annotation`` are the course's paraphrases; ``phrase`` is a
     verbatim word or two from the highlighted passage, to find it; ``kind`` is one of
-    :data:`ANNOTATION_KINDS`; ``claim_group`` one of :data:`CLAIM_GROUPS`; ``reply`` is a reply a
-    defender of the plan could give, written by the course (not OpenAI's words). Sorted by ``order``.
+    :data:`ANNOTATION_KINDS` (the course's reading, not a label the document gives);
+    ``claim_group`` one of :data:`CLAIM_GROUPS`; ``reply`` is a reply a defender of the plan could
+    give, paraphrased (never OpenAI's words); ``reply_by`` says whose it is: ``"course"`` for the
+    course's own (written "A defender could ..."), otherwise the document author it comes from;
+    ``rejoinder`` is the critics' answer to the reply where the documents hold one (paraphrased,
+    attributed), or ``"none in the documents"``. Sorted by ``order``.
     """
     frame = _table("annotations.csv", ANNOTATION_COLUMNS, id_column="id")
     for column, known in (("kind", ANNOTATION_KINDS), ("claim_group", CLAIM_GROUPS)):
