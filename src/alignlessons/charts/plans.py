@@ -27,11 +27,11 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def steps_data(steps: pd.DataFrame, probabilities, gains, weakest: int) -> pd.DataFrame:
-    """The ``steps`` dataset. ``steps`` has columns step, name, coverage (e.g.
+    """The ``steps`` dataset. ``steps`` has columns step and name (e.g.
     :func:`alignlessons.content.plan_steps`); ``probabilities`` and ``gains`` (the rise in
     P(success) from improving each step) are in step order; ``weakest`` is a 0-based index
     (every step as unlikely as it is highlighted too: ties are all weakest)."""
-    frame = steps.loc[:, ["step", "name", "coverage"]].reset_index(drop=True).copy()
+    frame = steps.loc[:, ["step", "name"]].reset_index(drop=True).copy()
     frame["label"] = frame["step"].astype(str) + ". " + frame["name"]
     frame["probability"] = [float(p) for p in probabilities]
     frame["gain"] = [float(g) for g in gains]
@@ -68,7 +68,6 @@ def steps_chart(steps: pd.DataFrame, overall: pd.DataFrame, *, title: str, descr
         color=alt.Color("role:N", title=None, scale=alt.Scale(domain=ROLES, range=ROLE_COLORS)),
         tooltip=[alt.Tooltip("label:N", title="Step"),
                  alt.Tooltip("probability:Q", title="P(step succeeds)", format=".0%"),
-                 alt.Tooltip("coverage:N", title="Critique's coverage rating"),
                  alt.Tooltip("gain:Q", title="Gain in P(plan) if raised 10 points", format=".2%")])
     # the values in a fixed column right of the plot, so a bar at 100% never shifts the layout
     values = alt.Chart(alt.NamedData("steps")).mark_text(align="left", color="#333333").encode(
