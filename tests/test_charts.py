@@ -232,3 +232,19 @@ def test_annotation_kinds_chart_counts_and_lists_silent_groups():
     assert "No notes: c." in spec["description"]
     with pytest.raises(ValueError, match="missing columns"):
         charts.annotation_kinds(frame.drop(columns="kind"), claim_groups=["a"], kinds=["question"])
+
+
+def test_plans_coverage_chart_places_each_step_in_its_rating_and_validates():
+    import pandas as pd
+    import pytest
+    from alignlessons.charts import plans as plan_charts
+
+    table = pd.DataFrame({"step": [1, 2], "name": ["A", "B"], "coverage": ["unclear", "adequate"]})
+    spec = plan_charts.coverage_chart(table, title="t", description="d").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [(r["label"], r["coverage"]) for r in rows] == [("1. A", "unclear"), ("2. B", "adequate")]
+    assert spec["description"] == "d"
+    with pytest.raises(ValueError, match="coverage must be one of"):
+        plan_charts.coverage_chart(table.assign(coverage=["good", "adequate"]), title="t", description="d")
+    with pytest.raises(ValueError, match="missing"):
+        plan_charts.coverage_chart(table.drop(columns="coverage"), title="t", description="d")

@@ -432,8 +432,16 @@ def test_plan_steps_are_the_six_steps_in_order():
     steps = content.plan_steps()
     assert list(steps["step"]) == [1, 2, 3, 4, 5, 6]
     assert steps["id"].is_unique
-    assert set(steps["coverage"]) <= set(content.COVERAGE_LABELS)
     assert set(steps["doc"]) == {"alignment-plan-critique"}
+
+
+def test_plan_steps_do_not_ship_the_coverage_key():
+    # Assignment 02 grades the critique's coverage rating of each step: no loader may return it.
+    steps = content.plan_steps()
+    assert "coverage" not in steps.columns
+    labels = set(content.COVERAGE_LABELS)
+    for column in steps.columns:
+        assert not (set(steps[column].astype(str)) & labels), column
 
 
 def test_table_shows_long_text_in_full():

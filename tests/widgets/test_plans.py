@@ -10,8 +10,7 @@ import pytest
 from alignlessons import content
 from alignlessons.models import plans
 from alignlessons.widgets._base import Number
-from alignlessons.widgets.plans import (COVERAGE_PRESET, PlansExplorer, plans_explorer,
-                                        plans_kernel_free)
+from alignlessons.widgets.plans import PlansExplorer, plans_explorer, plans_kernel_free
 from tests.widgets._fixtures import bound_params, explorer_fixtures, state
 
 STEPS = [f"step_{i}" for i in range(1, 7)]
@@ -69,17 +68,19 @@ def test_every_preset_applies_cleanly(e):
     assert len(seen) == len(e.presets)
 
 
-def test_coverage_preset_follows_the_critique_and_says_it_is_illustrative():
-    preset = PlansExplorer.presets[COVERAGE_PRESET]
-    coverage = list(content.plan_steps()["coverage"])
-    mapping = {"adequate": 0.9, "unclear": 0.6, "inadequate": 0.4, "unaddressed": 0.3}
-    assert [preset[k] for k in STEPS] == [mapping[c] for c in coverage]
-    e = plans_explorer(**preset)
-    assert "illustrative" in e.sentence_html.value
-    p = 0.9 * 0.4 * 0.6 * 0.3 ** 3
-    assert f"{p:.2%}" in e.sentence_html.value
-    e.set(step_1=0.5)
-    assert "illustrative" not in e.sentence_html.value
+def test_no_control_or_preset_reveals_the_critiques_coverage_ratings(e):
+    # The ratings are graded in assignment 02, so the explorer must not show or encode them.
+    text = " ".join([c.help for c in e.controls.values()] + [c.slider.description for c in e.controls.values()]
+                    + list(PlansExplorer.presets))
+    for label in content.COVERAGE_LABELS:
+        assert label not in text.lower(), label
+    assert not any("coverage" in str(k) for r in e.chart.datasets["steps"] for k in r)
+
+
+def test_five_strong_steps_and_one_at_half_preset():
+    e = plans_explorer(**PlansExplorer.presets["Five at 90%, step 4 at 50%"])
+    p = 0.9 ** 5 * 0.5
+    assert f"{p:.0%}" in e.sentence_html.value and "step 4" in e.sentence_html.value
 
 
 BAD_VALUES = [("step_1", 1.5), ("step_6", -0.1), ("correlation", 2.0)]

@@ -27,11 +27,11 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def steps_data(steps: pd.DataFrame, probabilities, gains, weakest: int) -> pd.DataFrame:
-    """The ``steps`` dataset. ``steps`` has columns step, name, coverage (e.g.
+    """The ``steps`` dataset. ``steps`` has columns step and name (e.g.
     :func:`alignlessons.content.plan_steps`); ``probabilities`` and ``gains`` (the rise in
     P(success) from improving each step) are in step order; ``weakest`` is a 0-based index
     (every step as unlikely as it is highlighted too: ties are all weakest)."""
-    frame = steps.loc[:, ["step", "name", "coverage"]].reset_index(drop=True).copy()
+    frame = steps.loc[:, ["step", "name"]].reset_index(drop=True).copy()
     frame["label"] = frame["step"].astype(str) + ". " + frame["name"]
     frame["probability"] = [float(p) for p in probabilities]
     frame["gain"] = [float(g) for g in gains]
@@ -68,7 +68,6 @@ def steps_chart(steps: pd.DataFrame, overall: pd.DataFrame, *, title: str, descr
         color=alt.Color("role:N", title=None, scale=alt.Scale(domain=ROLES, range=ROLE_COLORS)),
         tooltip=[alt.Tooltip("label:N", title="Step"),
                  alt.Tooltip("probability:Q", title="P(step succeeds)", format=".0%"),
-                 alt.Tooltip("coverage:N", title="Critique's coverage rating"),
                  alt.Tooltip("gain:Q", title="Gain in P(plan) if raised 10 points", format=".2%")])
     # the values in a fixed column right of the plot, so a bar at 100% never shifts the layout
     values = alt.Chart(alt.NamedData("steps")).mark_text(align="left", color="#333333").encode(
@@ -133,3 +132,37 @@ def kernel_free_chart(grid: pd.DataFrame, *, step_probabilities: list[float], co
                      f"{max(step_probabilities):g}) and ρ ({min(correlations):g} to {max(correlations):g})."),
     )
     return chart.properties(title=alt.TitleParams(text=chart.title.text, subtitle=chart.title.subtitle, offset=22))
+
+
+#: The critique's four coverage ratings, from best to worst covered (same as
+#: ``alignlessons.content.COVERAGE_LABELS``).
+COVERAGE_ORDER = ["adequate", "inadequate", "unclear", "unaddressed"]
+COVERAGE_COLORS = [PALETTE[2], PALETTE[4], PALETTE[5], PALETTE[1]]
+
+
+def coverage_chart(table: pd.DataFrame, *, title: str, description: str):
+    """One row per step, a mark in the column of the rating the step received.
+
+    ``table`` has columns ``step`` (int), ``name`` and ``coverage`` (one of :data:`COVERAGE_ORDER`).
+    The ratings are passed in by the caller (lesson 02 types them from the document): they are not
+    course data, because assignment 02 grades them.
+    """
+    missing = {"step", "name", "coverage"} - set(table.columns)
+    if missing:
+        raise ValueError(f"table must have columns step, name and coverage; missing {sorted(missing)}")
+    bad = sorted(set(table["coverage"]) - set(COVERAGE_ORDER))
+    if bad:
+        raise ValueError(f"coverage must be one of {COVERAGE_ORDER}; got {bad}")
+    frame = table.loc[:, ["step", "name", "coverage"]].reset_index(drop=True).copy()
+    frame["label"] = frame["step"].astype(str) + ". " + frame["name"]
+    order = list(frame["label"])
+    x = alt.X("coverage:N", title="The critique's rating of how well OpenAI's posts cover the step",
+              scale=alt.Scale(domain=COVERAGE_ORDER), axis=alt.Axis(labelAngle=0, orient="top"))
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320))
+    color = alt.Color("coverage:N", title=None, legend=None,
+                      scale=alt.Scale(domain=COVERAGE_ORDER, range=COVERAGE_COLORS))
+    marks = alt.Chart(frame).mark_square(size=260).encode(
+        x=x, y=y, color=color,
+        tooltip=[alt.Tooltip("label:N", title="Step"), alt.Tooltip("coverage:N", title="Rating")])
+    chart = marks.properties(width=420, height=220)
+    return finish(chart, title=title, description=description)

@@ -8,7 +8,7 @@ and returned as pandas DataFrames::
     content.sources()            # one row per document: doc, title, author, venue, date, url, summary
     content.quotes()             # id, doc, speaker, quote, section
     content.glossary()           # term, definition, docs (space-separated doc ids)
-    content.plan_steps()         # the critique's six steps and their coverage labels
+    content.plan_steps()         # the critique's six steps (not their coverage labels)
 
     content.quote("plan-one-shot")     # renders in a notebook as an attributed blockquote
     content.term("RLHF")               # renders as a definition (case-insensitive lookup)
@@ -239,18 +239,23 @@ def glossary() -> pd.DataFrame:
     return _table("glossary.csv", GLOSSARY_COLUMNS, id_column="term")
 
 
-PLAN_STEP_COLUMNS = ("step", "id", "name", "description", "coverage", "doc")
+PLAN_STEP_COLUMNS = ("step", "id", "name", "description", "doc")
+#: The four ratings the critique's coverage table uses, from best to worst covered. Which step got
+#: which rating is deliberately *not* course data: assignment 02 grades it (the key lives only in
+#: that assignment's hidden tests), and lesson 02 teaches it from the document.
 COVERAGE_LABELS = ("adequate", "inadequate", "unclear", "unaddressed")
 
 
 def plan_steps() -> pd.DataFrame:
-    """The six steps alignment-plan-critique says OpenAI's plan needs, in order, with the critique's
-    coverage label for each (adequate / inadequate / unclear / unaddressed)."""
+    """The six steps alignment-plan-critique says OpenAI's plan needs, in order: ``step`` (int),
+    ``id``, ``name``, ``description`` (the course's paraphrase), ``doc``.
+
+    The critique's coverage rating of each step (one of :data:`COVERAGE_LABELS`) is not included:
+    it is the answer key of an autograded question in assignment 02."""
     frame = _table("plan_steps.csv", PLAN_STEP_COLUMNS, id_column="id")
-    bad = sorted(set(frame["coverage"]) - set(COVERAGE_LABELS))
-    if bad:
-        raise ContentError(f"plan_steps.csv: column 'coverage' has unknown label(s) {bad}; "
-                           f"known: {', '.join(COVERAGE_LABELS)}")
+    if "coverage" in frame.columns:
+        raise ContentError("plan_steps.csv: column 'coverage' must not be course data (it is the key of "
+                           "an autograded question in assignment 02)")
     frame["step"] = frame["step"].astype(int)
     return frame.sort_values("step").reset_index(drop=True)
 

@@ -10,8 +10,6 @@ from ..charts import plans as plan_charts
 from ..models import plans
 from ._base import Explorer, Number
 
-#: Illustrative step probabilities for the critique's coverage ratings (the critique gives none).
-COVERAGE_PROBABILITY = {"adequate": 0.9, "unclear": 0.6, "inadequate": 0.4, "unaddressed": 0.3}
 IMPROVEMENT = 0.1
 KERNEL_FREE_Q = np.round(np.arange(0.5, 1.0001, 0.02), 2)
 KERNEL_FREE_RHO = np.round(np.arange(0.0, 1.0001, 0.1), 2)
@@ -30,23 +28,14 @@ def _all(value: float, n: int = plans.N_STEPS, **extra) -> dict:
     return {**{k: value for k in _keys(n)}, **extra}
 
 
-def _coverage_preset() -> dict:
-    steps = _steps()
-    return {**{f"step_{s}": COVERAGE_PROBABILITY[c] for s, c in zip(steps["step"], steps["coverage"])},
-            "correlation": 0.0}
-
-
 def _presets() -> dict:
     n = len(_steps())
     return {
         "Optimist": _all(0.9, n, correlation=0.0),
         "Optimist with a shared cause": _all(0.9, n, correlation=0.7),
-        COVERAGE_PRESET: _coverage_preset(),
+        "Five at 90%, step 4 at 50%": {**_all(0.9, n, correlation=0.0), "step_4": 0.5},
         "One weak link": {**_all(0.95, n, correlation=0.0), "step_3": 0.4},
     }
-
-
-COVERAGE_PRESET = "Critique's coverage (illustrative numbers)"
 
 
 class PlansExplorer(Explorer):
@@ -62,8 +51,7 @@ class PlansExplorer(Explorer):
         for key, row in zip(self.step_keys, self.plan_steps.itertuples()):
             controls[key] = Number(f"{row.step}. {row.name}", min=0.0, max=1.0, step=0.01, value=0.8,
                                    unit="0 to 1",
-                                   help=(f"Probability that step {row.step} succeeds. {row.description} "
-                                         f"Critique's coverage: {row.coverage}."))
+                                   help=f"Probability that step {row.step} succeeds. {row.description}")
         controls["correlation"] = Number(
             "Shared cause ρ", min=0.0, max=1.0, step=0.05, value=0.0, unit="0 to 1",
             help=("How much the steps hang on one common cause: 0 = they fail independently; "
@@ -86,10 +74,6 @@ class PlansExplorer(Explorer):
                 "gains": plans.sensitivity(p, correlation=rho, improvement=IMPROVEMENT),
                 "weakest": plans.weakest_step(p),
                 "sensitive": plans.most_sensitive_step(p, correlation=rho, improvement=IMPROVEMENT)}
-
-    def _is_coverage_preset(self, v) -> bool:
-        preset = self.presets[COVERAGE_PRESET]
-        return all(abs(v[k] - x) < 1e-9 for k, x in preset.items() if k != "correlation")
 
     def sentence(self, v, r):
         p, i = r["p"], r["sensitive"]
@@ -114,10 +98,8 @@ class PlansExplorer(Explorer):
             weak = "weakest" if i == r["weakest"] else "most sensitive"
             tail = (f" The {weak} link is step {row['step']} ({row['name']}, {p[i]:.0%}): raising it to "
                     f"{raised} would lift that to {after}.")
-        note = (" (Step probabilities are illustrative numbers for the critique's coverage ratings, "
-                "not the critique's own.)" if self._is_coverage_preset(v) else "")
         return (f"With {cause}, the plan succeeds with probability {plan_charts.percent(r['p_success'])}."
-                + tail + note)
+                + tail)
 
     def datasets(self, v, r):
         return {"steps": plan_charts.steps_data(self.plan_steps, r["p"], r["gains"], r["weakest"]),
