@@ -248,3 +248,47 @@ def test_plans_coverage_chart_places_each_step_in_its_rating_and_validates():
         plan_charts.coverage_chart(table.assign(coverage=["good", "adequate"]), title="t", description="d")
     with pytest.raises(ValueError, match="missing"):
         plan_charts.coverage_chart(table.drop(columns="coverage"), title="t", description="d")
+# --------------------------------------------------------------------------------------
+# deployment.phase_chart (lesson 04)
+# --------------------------------------------------------------------------------------
+
+def _phase_chart(aligned=14.0, handled=40.0, horizon=60.0, ends=None):
+    from alignlessons.charts import deployment as deployment_charts
+    from alignlessons.models import deployment
+
+    timeline = deployment.phase_timeline(aligned_tai_month=aligned, risk_handled_month=handled,
+                                         horizon_months=horizon)
+    risks = {1: "risk one", 2: "risk two", 3: "risk three"}
+    return timeline, deployment_charts.phase_chart(timeline, main_risk=risks, ends=ends, title="Three phases",
+                                                   description="A bar per phase.")
+
+
+def test_phase_chart_has_a_bar_per_phase_with_its_risk_and_months():
+    timeline, chart = _phase_chart()
+    spec = chart.to_dict()
+    rows = next(rows for rows in spec["datasets"].values() if rows and "risk" in rows[0])
+    assert [r["phase"] for r in rows] == list(timeline["phase"])
+    assert [r["risk"] for r in rows] == ["risk one", "risk two", "risk three"]
+    assert [(r["start_month"], r["end_month"]) for r in rows] == [(0.0, 14.0), (14.0, 40.0), (40.0, 60.0)]
+    assert spec["title"] == "Three phases" and spec["description"] == "A bar per phase."
+
+
+def test_phase_chart_marks_only_ends_inside_the_horizon():
+    _, chart = _phase_chart(ends={1: "first ends", 2: "second ends", 3: "never shown"})
+    spec = chart.to_dict()
+    texts = [row for name, rows in spec["datasets"].items() for row in rows if "text" in row]
+    assert [(r["end_month"], r["text"]) for r in texts] == [(14.0, "first ends"), (40.0, "second ends")]
+    _, short = _phase_chart(aligned=14.0, handled=None)
+    assert len(short.to_dict()["layer"]) == 3  # no ends given: bars and two text layers only
+
+
+def test_phase_chart_needs_a_risk_for_every_phase():
+    from alignlessons.charts import deployment as deployment_charts
+    from alignlessons.models import deployment
+
+    timeline = deployment.phase_timeline(aligned_tai_month=10, risk_handled_month=20)
+    with pytest.raises(ValueError, match="missing \\[3\\]"):
+        deployment_charts.phase_chart(timeline, main_risk={1: "a", 2: "b"}, title="t", description="d")
+    with pytest.raises(ValueError, match="missing columns"):
+        deployment_charts.phase_chart(timeline.drop(columns="condition"), main_risk={1: "a", 2: "b", 3: "c"},
+                                      title="t", description="d")

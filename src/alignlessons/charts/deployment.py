@@ -7,6 +7,9 @@
   ``current``, ``optimum``, ``baseline``, ``break_even``) so a live explorer can swap them.
 * :func:`kernel_free_chart` — the same three lines over a precomputed grid, with the hazard of
   a rival deploying and the rival's P(misaligned) as Vega-Lite sliders; works without a kernel.
+* :func:`phase_chart` — Karnofsky's three phases as a timeline (one bar per phase, from
+  :func:`alignlessons.models.deployment.phase_timeline`), each labelled with its main risk, and
+  the months at which each phase ends marked and named.
 """
 from __future__ import annotations
 
@@ -179,3 +182,62 @@ def kernel_free_chart(grid: pd.DataFrame, marks: pd.DataFrame, *, hazards: list[
                      f"{min(others):g} to {max(others):g}; a diamond marks the best wait, an orange line the break-even "
                      f"wait and a dotted line the risk of deploying at once; labels give both waits."),
     )
+
+
+#: One colour per phase (blue, orange, green from the course palette).
+PHASE_COLOURS = {1: PALETTE[0], 2: PALETTE[1], 3: PALETTE[2]}
+
+
+def phase_chart(timeline: pd.DataFrame, *, main_risk: dict[int, str], ends: dict[int, str] | None = None,
+                title: str, description: str, subtitle: str | None = None):
+    """The phases as a timeline: a bar per phase over its months, labelled with its main risk.
+
+    ``timeline`` is :func:`alignlessons.models.deployment.phase_timeline` output (columns phase,
+    label, start_month, end_month, condition). ``main_risk`` maps each phase number to a short
+    text (the bar's second line and tooltip). ``ends`` optionally maps a phase number to what ends
+    it; a rule and label mark that phase's end month (phases cut off by the horizon are not marked).
+    """
+    missing = {"phase", "label", "start_month", "end_month", "condition"} - set(timeline.columns)
+    if missing:
+        raise ValueError(f"timeline is missing columns {sorted(missing)}")
+    frame = timeline.loc[:, ["phase", "label", "start_month", "end_month", "condition"]].copy()
+    unknown = sorted(set(int(k) for k in frame["phase"]) - set(main_risk))
+    if unknown:
+        raise ValueError(f"main_risk must give a text for every phase in the timeline; missing {unknown}")
+    frame["phase"] = frame["phase"].astype(int)
+    frame["risk"] = frame["phase"].map(main_risk)
+    frame["middle"] = (frame["start_month"] + frame["end_month"]) / 2
+    frame = frame.round({"start_month": 4, "end_month": 4, "middle": 4})
+    horizon = float(frame["end_month"].max())
+    labels = [r["label"] for _, r in frame.iterrows()]
+    colours = [PHASE_COLOURS[int(p)] for p in frame["phase"]]
+    x = alt.X("start_month:Q", title="Months from now (illustrative dates)",
+              scale=alt.Scale(domain=[0, horizon], nice=False))
+    base = alt.Chart(frame)
+    bars = base.mark_bar(height=46, cornerRadius=3, opacity=0.85).encode(
+        x=x, x2="end_month:Q",
+        color=alt.Color("label:N", title=None, sort=labels, scale=alt.Scale(domain=labels, range=colours),
+                        legend=None),
+        tooltip=[alt.Tooltip("label:N", title="Phase"),
+                 alt.Tooltip("start_month:Q", title="Starts (month)", format=".0f"),
+                 alt.Tooltip("end_month:Q", title="Ends (month)", format=".0f"),
+                 alt.Tooltip("condition:N", title="What holds in it"),
+                 alt.Tooltip("risk:N", title="Main risk")])
+    name = base.mark_text(color="white", fontWeight=700, dy=-8).encode(
+        x=alt.X("middle:Q", scale=alt.Scale(domain=[0, horizon], nice=False)), text="label:N")
+    risk = base.mark_text(color="white", fontSize=11, dy=9).encode(
+        x=alt.X("middle:Q", scale=alt.Scale(domain=[0, horizon], nice=False)), text="risk:N")
+    layers = [bars, name, risk]
+    if ends:
+        rows = [{"end_month": round(float(r["end_month"]), 4), "text": ends[int(r["phase"])]}
+                for _, r in frame.iterrows()
+                if int(r["phase"]) in ends and float(r["end_month"]) < horizon]
+        if rows:
+            marks = alt.Chart(pd.DataFrame(rows))
+            layers.append(marks.mark_rule(color="#333333", strokeDash=[4, 3]).encode(
+                x=alt.X("end_month:Q", scale=alt.Scale(domain=[0, horizon], nice=False))))
+            layers.append(marks.mark_text(align="left", dx=4, baseline="top", color="#333333", fontSize=11).encode(
+                x=alt.X("end_month:Q", scale=alt.Scale(domain=[0, horizon], nice=False)), y=alt.value(2),
+                text="text:N"))
+    chart = alt.layer(*layers).properties(width=520, height=90)
+    return finish(chart, title=title, description=description, subtitle=subtitle)
