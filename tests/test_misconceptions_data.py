@@ -121,3 +121,12 @@ def test_comment_lines_point_into_the_thread(seed_lines):
     start = next(i for i, s in enumerate(seed_lines, 1) if s.startswith("New Comment"))
     for row in content.thread_comments().itertuples():
         assert start < row.line <= len(seed_lines), f"{row.id}: line {row.line} is not in the thread"
+
+
+def test_lesson_05_does_not_print_the_assignment_claims():
+    lesson = ROOT / "lessons" / "05_misconceptions_and_debate.ipynb"
+    if not lesson.is_file():
+        pytest.skip("lesson 05 not present")
+    body = _norm(lesson.read_text(encoding="utf-8"))
+    for phrase in ASSIGNMENT_CLAIM_PHRASES:
+        assert phrase not in body, f"lesson 05 prints an assignment claim ('{phrase}')"
