@@ -71,9 +71,168 @@ def _describe(exc: BaseException) -> dict:
     return {"types": names or ["Exception"], "message": message}
 
 
-def serve(fd: int, namespace, *, max_bytes: int | None = None) -> threading.Thread:
+def _call_here(fn, args_data, kwargs_data, register=None) -> dict:
+    """Decode the arguments, call ``fn``, encode the result (or the exception) as a reply."""
+    decoder = codec.Decoder()
+    args = [decoder(a) for a in args_data]
+    kwargs = {k: decoder(v) for k, v in kwargs_data}
+    try:
+        result = fn(*args, **kwargs)
+    except _BaseException as exc:  # noqa: BLE001 - the student's exception, sent back
+        return {"raise": _describe(exc)}
+    try:
+        return {"ok": codec.Encoder(register)(result)}
+    except _BaseException as exc:  # noqa: BLE001
+        return {"raise": {"types": ["TypeError"],
+                          "message": f"the returned value cannot be checked: {exc}"}}
+
+
+class _Sink:
+    """A stand-in for stdout/stderr in the isolated call: everything written is dropped."""
+
+    encoding = "utf-8"
+    errors = "replace"
+
+    def write(self, text):
+        return len(text) if _isinstance(text, _str) else 0
+
+    def flush(self):
+        return None
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def fileno(self):
+        return 1
+
+
+def _enter_isolation(keep_fd: int) -> None:
+    """In the forked child, before any student code runs: drop every channel back to the
+    student's kernel (all file descriptors but the reply pipe, stdout/stderr, IPython's
+    display publisher and messaging), make the process undumpable (its memory cannot be read
+    by the parent's threads), and install the system-call filter of :mod:`.confine` where the
+    platform allows it."""
+    import sys
+
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for target in (0, 1, 2):
+        if devnull != target:
+            os.dup2(devnull, target)
+    low, high = sorted((keep_fd, devnull if devnull > 2 else keep_fd))
+    for start, stop in ((3, low), (low + 1, high), (high + 1, 65536)):
+        if start < stop:
+            os.closerange(start, stop)
+    if devnull > 2 and devnull != keep_fd:
+        try:
+            os.close(devnull)
+        except OSError:
+            pass
+    sys.stdout = sys.stderr = _Sink()
+    sys.stdin = None
+    try:
+        ip = sys.modules["IPython"].get_ipython()
+        if ip is not None:
+            ip.display_pub.publish = lambda *a, **k: None
+            ip.display_pub.clear_output = lambda *a, **k: None
+            kernel = getattr(ip, "kernel", None)
+            if kernel is not None:
+                kernel.session.send = lambda *a, **k: None
+    except Exception:  # noqa: BLE001 - no IPython here (tests of this module)
+        pass
+    from . import confine
+
+    confine.apply()
+
+
+def isolated_call(fn, args_data, kwargs_data, *, timeout: float, max_bytes: int) -> dict:
+    """Run a call that a test makes in a throwaway copy of the student's process (``fork``).
+
+    The child gets the test's arguments and nothing else; it has no way back to the student's
+    kernel (see :func:`_enter_isolation`), so whatever the student's code does with them --
+    print them, keep them in a global, write them to a file, send them somewhere -- dies with
+    the child. Only the reply (the result as data, or the exception) comes back."""
+    import select
+    import signal
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        code = 0
+        try:
+            os.close(read_end)
+            _enter_isolation(write_end)
+            try:
+                reply = _call_here(fn, args_data, kwargs_data, None)
+                data = codec.dumps(reply)
+            except _BaseException as exc:  # noqa: BLE001
+                data = codec.dumps({"raise": _describe(exc)})
+            if len(data) > max_bytes:
+                data = codec.dumps({"raise": {"types": ["ValueError"], "message":
+                                              "the returned value is too large to be checked"}})
+            view = memoryview(_HEADER.pack(len(data)) + data)
+            while view:
+                n = os.write(write_end, view)
+                view = view[n:]
+        except _BaseException:  # noqa: BLE001
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    chunks, size, deadline = [], None, _monotonic() + timeout
+    try:
+        while True:
+            left = deadline - _monotonic()
+            if left <= 0:
+                return {"raise": {"types": ["TimeoutError"],
+                                  "message": f"your code did not return within {timeout:g} s"}}
+            ready, _, _ = select.select([read_end], [], [], min(left, 1.0))
+            if not ready:
+                continue
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got = sum(len(c) for c in chunks)
+            if size is None and got >= _HEADER.size:
+                (size,) = _HEADER.unpack(b"".join(chunks)[:_HEADER.size])
+                if size > max_bytes:
+                    break
+            if size is not None and got >= _HEADER.size + size:
+                break
+    finally:
+        os.close(read_end)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+    data = b"".join(chunks)
+    if size is None or len(data) < _HEADER.size + size or size > max_bytes:
+        return {"raise": {"types": ["RuntimeError"], "message":
+                          "your code ended the process (or exceeded a limit) while a test called it"}}
+    try:
+        return codec.loads(data[_HEADER.size:_HEADER.size + size])
+    except (ValueError, codec.CodecError):
+        return {"raise": {"types": ["RuntimeError"], "message": "the answer could not be read"}}
+
+
+def _monotonic() -> float:
+    import time
+
+    return time.monotonic()
+
+
+def serve(fd: int, namespace, *, max_bytes: int | None = None, isolate: bool = True,
+          call_timeout: float = 60.0) -> threading.Thread:
     """Answer the test kernel's requests on ``fd`` in a background thread. ``namespace()``
-    returns the student's global namespace."""
+    returns the student's global namespace. With ``isolate`` each call a test makes runs in a
+    forked copy of the process (:func:`isolated_call`)."""
     sock = socket.socket(fileno=fd)
     limit = max_bytes or DEFAULT_MAX_BYTES
     registry: dict[int, object] = {}
@@ -101,18 +260,10 @@ def serve(fd: int, namespace, *, max_bytes: int | None = None) -> threading.Thre
             fn = registry.get(request.get("ref"))
             if fn is None:
                 return {"raise": {"types": ["RuntimeError"], "message": "unknown function"}}
-            decoder = codec.Decoder()
-            args = [decoder(a) for a in request.get("args", [])]
-            kwargs = {k: decoder(v) for k, v in request.get("kwargs", [])}
-            try:
-                result = fn(*args, **kwargs)
-            except _BaseException as exc:  # noqa: BLE001 - the student's exception, sent back
-                return {"raise": _describe(exc)}
-            try:
-                return {"ok": codec.Encoder(register)(result)}
-            except _BaseException as exc:  # noqa: BLE001
-                return {"raise": {"types": ["TypeError"],
-                                  "message": f"the returned value cannot be checked: {exc}"}}
+            if isolate:
+                return isolated_call(fn, request.get("args", []), request.get("kwargs", []),
+                                     timeout=call_timeout, max_bytes=limit)
+            return _call_here(fn, request.get("args", []), request.get("kwargs", []), register)
         return {"raise": {"types": ["RuntimeError"], "message": "bad request"}}
 
     def loop() -> None:

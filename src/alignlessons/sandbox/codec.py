@@ -46,6 +46,18 @@ ALLOWED_TYPE_MODULES = ("builtins", "numpy", "pandas", "datetime", "decimal", "f
                         "collections", "math")
 
 
+def module_allowed(name: str) -> bool:
+    """Modules a value may name across the link: the data libraries and the course's public
+    modules (never ``__main__``, the sandbox, IPython, or anything else)."""
+    if not _isinstance(name, _str) or not all(p.isidentifier() for p in name.split(".")):
+        return False
+    top = name.split(".")[0]
+    if top == "alignlessons":
+        return not (name.startswith("alignlessons.sandbox") or name in (
+            "alignlessons.grading", "alignlessons.course", "alignlessons.cli", "alignlessons.tooling"))
+    return top in ALLOWED_TYPE_MODULES and top != "builtins"
+
+
 class CodecError(ValueError):
     """Data that cannot be encoded or decoded safely."""
 
@@ -215,10 +227,12 @@ class Encoder:
         return out
 
     def _opaque(self, obj):
-        try:
-            text = _repr(obj)[:200]
-        except Exception:  # noqa: BLE001 - a student's __repr__ may fail
-            text = ""
+        text = ""
+        if self.register is not None:  # the student's own value: its repr helps the grader
+            try:
+                text = _repr(obj)[:200]
+            except Exception:  # noqa: BLE001 - a student's __repr__ may fail
+                text = ""
         return {"$t": "opaque", "type": _str(_getattr(_type(obj), "__name__", "object")), "repr": text}
 
     def _array(self, arr, np, depth):
@@ -367,13 +381,13 @@ class Decoder:
         return _Fraction(_int(num), _int(den))
 
     def _d_module(self, d, depth):
-        """A module the test kernel has already imported, or one of the data libraries."""
+        """One of the data libraries or a public course module, by name. Never the test kernel's
+        own namespace (``__main__``), the grader's code, or any other module it has imported:
+        a student's value must not stand in for a namespace the tests use."""
         name = _str(d["name"])
-        if name in _modules:
-            return _modules[name]
-        if name.split(".")[0] in ALLOWED_TYPE_MODULES:
+        if module_allowed(name):
             try:
-                return importlib.import_module(name)
+                return _modules[name] if name in _modules else importlib.import_module(name)
             except Exception:  # noqa: BLE001
                 pass
         return Opaque("module", name)

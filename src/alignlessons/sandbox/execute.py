@@ -29,6 +29,7 @@ import nbformat
 from jupyter_client.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from zmq import ZMQError
 from nbformat import NotebookNode
 from traitlets import Integer, Unicode
 
@@ -65,7 +66,7 @@ def loaded_names(source: str) -> list[str]:
     look a name up with ``globals()[name]``): a superset of the globals it needs."""
     try:
         tree = ast.parse(cell_code(source))
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
         return []
     names = set()
     for n in ast.walk(tree):
@@ -80,7 +81,7 @@ def bound_names(source: str) -> set[str]:
     """Names a cell binds at module level (assignments, imports, definitions, loop targets...)."""
     try:
         tree = ast.parse(cell_code(source))
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
         return set()
     out: set[str] = set()
 
@@ -124,8 +125,24 @@ def bound_names(source: str) -> set[str]:
                     if isinstance(n, ast.NamedExpr):
                         out.add(n.target.id)
 
-    visit(tree.body)
+    try:
+        visit(tree.body)
+    except RecursionError:
+        pass
     return out
+
+
+def visible_part(source: str) -> str:
+    """A test cell as students see it: hidden-test regions removed (whatever the markers)."""
+    out, inside = [], False
+    for line in source.splitlines():
+        if "BEGIN HIDDEN TESTS" in line:
+            inside = True
+        if not inside:
+            out.append(line)
+        if "END HIDDEN TESTS" in line:
+            inside = False
+    return "\n".join(out)
 
 
 class SourceCell:
@@ -190,6 +207,13 @@ class GradingPlan:
                     self.grade_ids[index] = gid
             self.kinds[index] = kind
         self.answers: list[str] = []
+        # Names the course's own cells bind (set-up and tests, hidden parts included): a
+        # student's value never replaces one of them in the test kernel.
+        self.protected: set[str] = set()
+        if loaded is not None:
+            for src in loaded[0].values():
+                if src.locked and src.cell_type == "code":
+                    self.protected |= bound_names(src.source)
         path = source_notebook_path(resources, config)
         if path is not None:
             try:
@@ -199,9 +223,21 @@ class GradingPlan:
                     m = cell.metadata.get("nbgrader", {}) or {}
                     if cell.cell_type == "code" and m.get("solution"):
                         names |= bound_names(cell.source)
-                self.answers = sorted(names)
+                    elif cell.cell_type == "code" and m.get("locked"):
+                        self.protected |= bound_names(cell.source)
+                self.answers = sorted(names - self.protected)
             except Exception:  # noqa: BLE001 - answers are a refinement; fall back to the rule
                 self.answers = []
+
+    def request(self, source: str) -> list[str]:
+        """The names to copy from the student kernel before a test or locked cell runs.
+
+        Only what the student can know crosses to the student's side: every answer name of
+        the assignment (the same list before every test), plus the names the *visible* part of
+        the cell reads. Nothing of a hidden test -- its names, its string constants, which
+        answers it uses -- is ever sent, and no name the course's cells bind is requested."""
+        names = set(self.answers) | set(loaded_names(visible_part(source)))
+        return sorted(names - self.protected)
 
     def kind(self, index: int) -> str:
         return self.kinds.get(index, "student")
@@ -227,7 +263,15 @@ class _OutputLimit:
             size += len(value) if isinstance(value, (str, bytes)) else len(str(value))
         for line in content.get("traceback", []) or []:
             size += len(line)
+        for key in ("metadata", "transient"):
+            if content.get(key):
+                size += len(str(content[key]))
         return size
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        """Widget messages are ignored while grading: no widget state is kept (it would bypass
+        the output limits and is never needed to score), no Output widget is mimicked."""
+        return None
 
     def output(self, outs, msg, display_id, cell_index):
         size = self._size(msg)
@@ -425,7 +469,7 @@ class IsolatedExecute(_OutputLimit, Execute):
                     cell.outputs = [error_output("NotRun", "The submitted file could not be read.")]
         else:
             run_sync(self._async_grade)()
-        self.set_widgets_metadata()
+        self.nb.metadata.pop("widgets", None)  # never stored while grading (see handle_comm_msg)
         store = self.resources.setdefault(FLAGS_KEY, {})
         store["flags"] = self._flags
         store["test_cells"] = sorted(plan.grade_ids.values())
@@ -483,7 +527,7 @@ class IsolatedExecute(_OutputLimit, Execute):
                     # The course's own cell runs in both kernels at once: the names it needs are
                     # copied first (the student's state before this cell), then both execute.
                     await self._drain_tester()
-                    await self._tester_fetch(loaded_names(cell.source))
+                    await self._tester_fetch(self._plan.request(cell.source))
                     self._tester_task = asyncio.ensure_future(self._tester_exec(cell.source))
                     await self._run_student(cell, index)
                 else:
@@ -528,7 +572,7 @@ class IsolatedExecute(_OutputLimit, Execute):
             return
         try:
             await self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1)
-        except DeadKernelError:
+        except (DeadKernelError, ZMQError):
             why = (self.km.killed_reason if isinstance(self.km, SandboxKernelManager) else None)
             reason = ("the student's kernel stopped" +
                       (f" ({why})." if why else " (the code ended the process, crashed, or "
@@ -562,7 +606,7 @@ class IsolatedExecute(_OutputLimit, Execute):
             return
         try:
             await self._silent(self._tester, self._fetch_code(names))
-        except (DeadKernelError, CellTimeoutError, RuntimeError) as exc:
+        except (DeadKernelError, CellTimeoutError, RuntimeError, ZMQError) as exc:
             self._tester_down = f"the grader's test kernel stopped ({exc})"
 
     async def _tester_exec(self, source: str) -> None:
@@ -572,7 +616,7 @@ class IsolatedExecute(_OutputLimit, Execute):
             ok, ename, evalue = await self._silent(self._tester, source)
             if not ok:
                 self.log.info("alignlessons: a locked cell failed in the test kernel: %s: %s", ename, evalue)
-        except (DeadKernelError, CellTimeoutError, RuntimeError) as exc:
+        except (DeadKernelError, CellTimeoutError, RuntimeError, ZMQError) as exc:
             self._tester_down = f"the grader's test kernel stopped ({exc})"
 
     async def _run_test(self, cell, index: int) -> None:
@@ -582,8 +626,8 @@ class IsolatedExecute(_OutputLimit, Execute):
             cell.outputs = [error_output("NotRun", "This test did not run: " + self._tester_down)]
             return
         try:
-            ok, ename, evalue = await self._silent(tester, self._fetch_code(loaded_names(cell.source)))
-        except (DeadKernelError, CellTimeoutError, RuntimeError) as exc:
+            ok, ename, evalue = await self._silent(tester, self._fetch_code(self._plan.request(cell.source)))
+        except (DeadKernelError, CellTimeoutError, RuntimeError, ZMQError) as exc:
             ok, ename, evalue = False, "GraderError", str(exc)
             self._tester_down = f"the grader's test kernel stopped ({exc})"
         if not ok:
@@ -598,7 +642,7 @@ class IsolatedExecute(_OutputLimit, Execute):
             return
         try:
             await tester.async_execute_cell(cell, index, execution_count=self.code_cells_executed)
-        except (DeadKernelError, CellTimeoutError) as exc:
+        except (DeadKernelError, CellTimeoutError, ZMQError) as exc:
             self._tester_down = f"the grader's test kernel stopped ({type(exc).__name__})"
             cell.outputs.append(error_output("GraderError", self._tester_down))
             self.flag("manual", f"Test cell {_label(cell, index)} could not be completed: "

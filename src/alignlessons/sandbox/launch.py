@@ -215,8 +215,8 @@ def bwrap_command(settings: dict, *, bwrap: str, connection_file: str, cwd: str,
           "--dir", workdir]
     a += ["--ro-bind", connection_file, JAIL_CONNECTION_FILE,
           "--size", str(MiB), "--tmpfs", JAIL_IPC_DIR]
-    if role == "student":
-        a += ["--ro-bind", cwd, JAIL_SUBMISSION]
+    if role == "student" and settings.get("submission_dir"):
+        a += ["--ro-bind", settings["submission_dir"], JAIL_SUBMISSION]
     # Python, the virtualenv and the alignlessons package, read-only.
     binds = python_binds() + [p for p in settings.get("ro_binds", []) if os.path.exists(p)]
     for p in binds:
@@ -303,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         env.update({k: v for k, v in jail_env(settings, str(work)).items()
                     if k.startswith("ALIGNLESSONS_SANDBOX") or k.startswith("ALIGNLESSONS_BRIDGE")
                     or k.endswith("_NUM_THREADS")})
-        env["ALIGNLESSONS_SANDBOX_COPY_FROM"] = cwd if settings.get("role") == "student" else ""
+        env["ALIGNLESSONS_SANDBOX_COPY_FROM"] = (settings.get("submission_dir") or ""
+                                                 if settings.get("role") == "student" else "")
         env["ALIGNLESSONS_SANDBOX_WORKDIR"] = str(work)
         env["ALIGNLESSONS_HOME"] = str(Path(state, "home"))
         child_cwd = str(work)

@@ -20,6 +20,9 @@ import time
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import HBChannel  # noqa: F401 - imported for its side effects on load
+from jupyter_client.connect import channel_socket_types
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Float, Integer, List, Unicode, default
 
@@ -28,6 +31,48 @@ from .kernelspec import spec_dict
 
 GiB = 1024 ** 3
 MiB = 1024 ** 2
+
+
+#: Largest message the grader accepts from a grading kernel; a larger one ends that connection.
+MAX_MESSAGE_BYTES = 64 * MiB
+#: Messages queued per socket on the grader's side.
+RECEIVE_QUEUE = 16
+#: A send to a kernel that is gone fails after this long instead of blocking.
+SEND_TIMEOUT_MS = 5000
+
+
+def harden_socket(sock, url: str) -> None:
+    """Options for every socket the grader connects to a sandboxed kernel, set before it
+    connects: never reconnect (the jail could have replaced the socket file by a link to a host
+    socket), a bound on the size of a message and on the messages queued (no kernel can make
+    the grader run out of memory). An ipc endpoint must be a socket, not a link."""
+    import stat
+
+    import zmq
+
+    if url.startswith("ipc://"):
+        path = url[len("ipc://"):]
+        mode = os.lstat(path).st_mode  # raises if missing
+        if not stat.S_ISSOCK(mode):
+            raise RuntimeError(f"the kernel's endpoint {path} is not a socket")
+    sock.setsockopt(zmq.RECONNECT_IVL, -1)
+    sock.setsockopt(zmq.SNDTIMEO, SEND_TIMEOUT_MS)  # no peer (it never reconnects): do not block
+    sock.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    sock.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
+
+
+class SandboxKernelClient(AsyncKernelClient):
+    """The grader's client of a sandboxed kernel: hardened sockets (:func:`harden_socket`)."""
+
+    def _create_connected_socket(self, channel, identity=None):
+        url = self._make_url(channel)
+        sock = self.context.socket(channel_socket_types[channel])
+        sock.linger = 1000
+        if identity:
+            sock.identity = identity
+        harden_socket(sock, url)
+        sock.connect(url)
+        return sock
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -58,6 +103,24 @@ class SandboxKernelManager(AsyncKernelManager):
     @default("kernel_name")
     def _kernel_name_default(self) -> str:
         return KERNEL_NAME
+
+    @default("client_class")
+    def _client_class_default(self) -> str:
+        return "alignlessons.sandbox.manager.SandboxKernelClient"
+
+    @default("client_factory")
+    def _client_factory_default(self):
+        return SandboxKernelClient
+
+    def _create_connected_socket(self, channel, identity=None):
+        url = self._make_url(channel)
+        sock = self.context.socket(channel_socket_types[channel])
+        sock.linger = 1000
+        if identity:
+            sock.identity = identity
+        harden_socket(sock, url)
+        sock.connect(url)
+        return sock
 
     @default("transport")
     def _transport_default(self) -> str:
@@ -99,6 +162,7 @@ class SandboxKernelManager(AsyncKernelManager):
             "ro_binds": list(self.extra_ro_binds), "hidden": hidden,
             "bridge_fd": self.bridge_fd if self.bridge_fd >= 0 else None,
             "bridge_timeout": self.bridge_timeout,
+            "submission_dir": getattr(self, "_staged", None),
         }
 
     async def _async_pre_start_kernel(self, **kw):
@@ -118,6 +182,17 @@ class SandboxKernelManager(AsyncKernelManager):
         else:
             (state / "ipc").mkdir(mode=0o700)
             self.ip = str(state / "ipc" / "k")
+        self._staged = None
+        if self.role == "student":
+            # The jail sees a private copy of the submission folder: regular files only, and no
+            # notebook (the one being graded holds the restored hidden tests and mark schemes).
+            from .files import stage_for_jail
+
+            staged = state / "submission"
+            found = stage_for_jail(kw.get("cwd") or os.getcwd(), str(staged),
+                                   max_bytes=self.scratch_limit)
+            self._staged = str(staged)
+            self.staging_refused = found.reasons()
         (state / "settings.json").write_text(json.dumps(self._settings(sandboxed)))
         env = dict(kw.get("env") or os.environ)
         env["ALIGNLESSONS_SANDBOX_STATE"] = str(state)
@@ -137,6 +212,22 @@ class SandboxKernelManager(AsyncKernelManager):
                 raise RuntimeError("the sandboxed kernel did not start within 60 s")
             await asyncio.sleep(0.005)
         self.ip = json.loads(ready.read_text())["ip"]
+        # The client must connect once, to the kernel's own sockets (it never reconnects): wait
+        # until the kernel has bound every one of them.
+        import stat
+
+        ports = [self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port]
+        while True:
+            try:
+                if all(stat.S_ISSOCK(os.lstat(f"{self.ip}-{p}").st_mode) for p in ports):
+                    break
+            except OSError:
+                pass
+            if self.provisioner is None or await self.provisioner.poll() is not None:
+                raise RuntimeError("the sandboxed kernel did not start" + self._launcher_hint())
+            if time.monotonic() > deadline:
+                raise RuntimeError("the sandboxed kernel did not open its sockets within 60 s")
+            await asyncio.sleep(0.005)
 
     def _launcher_hint(self) -> str:
         return " (see the kernel's messages above; is bubblewrap allowed to create user namespaces?)"
@@ -164,6 +255,27 @@ class SandboxKernelManager(AsyncKernelManager):
             except (OSError, ValueError):
                 pass
             shutil.rmtree(state, ignore_errors=True)
+
+    # A kernel whose connection is gone (it died, or a message broke a limit) cannot be asked
+    # to stop; the sends fail (zmq.Again) and the process is killed instead.
+    async def _async_interrupt_kernel(self) -> None:
+        import zmq
+
+        try:
+            await super()._async_interrupt_kernel()
+        except zmq.ZMQError as exc:
+            self.log.debug("alignlessons: interrupt not delivered (%s)", exc)
+
+    async def _async_request_shutdown(self, restart: bool = False) -> None:
+        import zmq
+
+        try:
+            await super()._async_request_shutdown(restart=restart)
+        except zmq.ZMQError as exc:
+            self.log.debug("alignlessons: shutdown request not delivered (%s)", exc)
+
+    interrupt_kernel = _async_interrupt_kernel
+    request_shutdown = _async_request_shutdown
 
     # jupyter_client binds these public names to its own coroutine functions: point them at ours.
     cleanup_resources = _async_cleanup_resources

@@ -30,10 +30,21 @@ from traitlets import Integer
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 from .execute import FLAGS_KEY, cell_code
+from .files import REFUSED, describe_refusal, open_regular, safe_name
 
 EXPORTER_FLAGS = "alignlessons_exporter_flags"
 CELL_ID = re.compile(r"^[a-zA-Z0-9-_]{1,64}$")
 MiB = 1024 * 1024
+
+
+def safe_text(text: str, limit: int = 200) -> str:
+    """Student-controlled text made safe to show in a message that is rendered later (markdown,
+    HTML): markup characters are replaced, length is bounded."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))[:limit]
+    for a, b in (("&", "＆"), ("<", "‹"), (">", "›"), ("`", "'"), ("[", "("), ("]", ")"),
+                 ("*", "∗"), ("_", " "), ("#", "№"), ("|", "¦"), ("\\", "/"), ("$", "S")):
+        text = text.replace(a, b)
+    return text
 
 
 def _flag(severity: str, reason: str, cells=None, zero: bool = False) -> dict:
@@ -134,6 +145,30 @@ class SafeNotebookExporter(NotebookExporter):
 
     max_notebook_bytes = Integer(100 * MiB, help="Larger submitted notebooks are not read.").tag(config=True)
 
+    def from_filename(self, filename, resources=None, **kw):
+        """Read the submitted notebook without following a symbolic link: a link (e.g. to
+        another student's notebook or a course file), a hard link, a FIFO or a device is not
+        read at all and is graded as the blank student version, flagged."""
+        resources = resources if resources is not None else {}
+        refusal = describe_refusal(filename)
+        if refusal is not None:
+            return self._blank(resources, f"it was not read because {refusal}", **kw)
+        fd = open_regular(filename)
+        with os.fdopen(fd, "rb") as fh:
+            return self.from_file(fh, resources=resources, **kw)
+
+    def _blank(self, resources, why: str, **kw):
+        source = SourceNotebook.from_resources(resources)
+        if source is None:
+            raise ValueError(f"the submitted notebook cannot be graded: {why}")
+        name = safe_name((resources.get("nbgrader") or {}).get("notebook", "notebook"))
+        reason = (f"The submitted file {name}.ipynb is not a readable notebook ({why}); it was "
+                  "graded as the blank student version.")
+        flag = _flag("manual", reason, None, True)
+        flag["unreadable"] = True
+        resources.setdefault(EXPORTER_FLAGS, []).append(flag)
+        return self.from_notebook_node(source.blank_notebook(), resources, **kw)
+
     def from_file(self, file_stream, resources=None, **kw):
         resources = resources if resources is not None else {}
         data = file_stream.read(self.max_notebook_bytes + 1)
@@ -146,17 +181,9 @@ class SafeNotebookExporter(NotebookExporter):
                 raise ValueError("the file is empty")
             nb = _clean_notebook(nbformat.reads(data, as_version=4))
         except Exception as exc:  # noqa: BLE001 - anything unreadable is graded as blank
-            source = SourceNotebook.from_resources(resources)
-            if source is None:
+            if SourceNotebook.from_resources(resources) is None:
                 raise
-            name = (resources.get("nbgrader") or {}).get("notebook", "notebook")
-            reason = (f"The submitted file {name}.ipynb is not a readable notebook "
-                      f"({type(exc).__name__}: {str(exc)[:200]}); it was graded as the blank "
-                      "student version.")
-            flag = _flag("manual", reason, None, True)
-            flag["unreadable"] = True
-            resources.setdefault(EXPORTER_FLAGS, []).append(flag)
-            nb = source.blank_notebook()
+            return self._blank(resources, f"{type(exc).__name__}: {safe_text(str(exc), 200)}", **kw)
         return self.from_notebook_node(nb, resources, **kw)
 
 
@@ -165,12 +192,14 @@ SUSPICIOUS_NAMES = {
     "get_ipython": "IPython's shell (get_ipython)", "__builtins__": "__builtins__",
     "__import__": "__import__", "exec": "exec", "eval": "eval", "compile": "compile",
     "globals": "globals()", "vars": "vars()", "setattr": "setattr", "delattr": "delattr",
-    "breakpoint": "breakpoint",
+    "breakpoint": "breakpoint", "locals": "locals()",
 }
 SUSPICIOUS_MODULES = {
     "builtins", "ctypes", "gc", "inspect", "importlib", "signal", "socket", "subprocess",
     "threading", "multiprocessing", "ipykernel", "atexit", "sysconfig", "resource",
     "pty", "faulthandler", "sqlite3", "urllib", "http", "requests", "zmq", "jupyter_client",
+    "code", "codeop", "runpy", "pickle", "marshal", "pdb", "bdb", "posix", "_thread", "mmap",
+    "fcntl", "linecache", "copyreg", "_io", "alignlessons.sandbox",
 }
 SUSPICIOUS_DUNDERS = {
     "__class__", "__bases__", "__subclasses__", "__globals__", "__code__", "__closure__",
@@ -204,17 +233,26 @@ def suspicious_constructs(source: str, protected: set[str], modules: set[str]) -
         tree = ast.parse(text)
     except SyntaxError:
         return found
+    except (RecursionError, MemoryError, ValueError) as exc:
+        return found + [f"code the checker cannot parse ({type(exc).__name__})"]
+    aliases = {}  # `import sys as _sys`: _sys stands for sys
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    aliases[a.asname] = a.name.split(".")[0]
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in SUSPICIOUS_NAMES:
             found.append(SUSPICIOUS_NAMES[node.id])
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for n in names:
-                if n.split(".")[0] in SUSPICIOUS_MODULES:
+                if n.split(".")[0] in SUSPICIOUS_MODULES or n in SUSPICIOUS_MODULES or n.startswith("alignlessons.sandbox"):
                     found.append(f"import {n}")
         elif isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Name) and (node.value.id, node.attr) in SUSPICIOUS_ATTRS:
-                found.append(f"{node.value.id}.{node.attr}")
+            base = aliases.get(node.value.id, node.value.id) if isinstance(node.value, ast.Name) else None
+            if base is not None and (base, node.attr) in SUSPICIOUS_ATTRS:
+                found.append(f"{base}.{node.attr}")
             if node.attr in SUSPICIOUS_DUNDERS:
                 found.append(f"the special attribute {node.attr}")
             if isinstance(node.ctx, (ast.Store, ast.Del)):
@@ -244,7 +282,7 @@ def _imported_modules(sources) -> set[str]:
     for source in sources:
         try:
             tree = ast.parse(cell_code(source))
-        except SyntaxError:
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
@@ -261,10 +299,21 @@ class InspectSubmission(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         flags = list(resources.pop(EXPORTER_FLAGS, []))
         nb.metadata.pop(FLAGS_KEY, None)
+        info = resources.get("nbgrader") or {}
+        refused = REFUSED.pop((info.get("assignment"), info.get("student")), None)
+        if refused:
+            flags.append(_flag("review", "Files in the submission were not accepted (they were "
+                                         "neither copied nor read): " + "; ".join(refused[:20])
+                               + (f"; and {len(refused) - 20} more" if len(refused) > 20 else "")))
         source = SourceNotebook.from_resources(resources)
         if source is not None:
-            flags += self._structure(nb, source)
-            flags += self._scan(nb, source)
+            for step in (self._structure, self._scan):
+                try:
+                    flags += step(nb, source)
+                except (RecursionError, MemoryError, ValueError, TypeError) as exc:
+                    flags.append(_flag("manual", "The submission could not be checked "
+                                       f"({type(exc).__name__}: {safe_text(str(exc), 120)}); "
+                                       "review it before trusting its score.", None, False))
         if flags:
             nb.metadata[FLAGS_KEY] = {"flags": flags}
         return nb, resources
@@ -366,7 +415,10 @@ class InspectSubmission(NbGraderPreprocessor):
             meta = cell.metadata.get("nbgrader", {}) or {}
             if cell.cell_type != "code" or meta.get("locked"):
                 continue
-            found = suspicious_constructs(cell.source, protected, modules)
+            try:
+                found = suspicious_constructs(cell.source, protected, modules)
+            except (RecursionError, MemoryError) as exc:
+                found = [f"code too deeply nested to check ({type(exc).__name__})"]
             if found:
                 label = f"'{meta['grade_id']}'" if meta.get("grade_id") else f"number {i + 1}"
                 flags.append(_flag("review", f"Cell {label} uses {', '.join(found[:8])}: check "
@@ -473,7 +525,7 @@ def check_submitted_files(assignment=None, student=None, notebooks=None, **_):
                 g.auto_score = 0
                 g.needs_manual_grade = True
             reason = (f"No notebook named {name}.ipynb was submitted"
-                      + (f" (found: {', '.join(others)})" if others else "")
+                      + (f" (found: {', '.join(safe_name(o) for o in others[:20])})" if others else "")
                       + f". If one of them is this notebook, rename it in "
                       f"{os.path.relpath(folder, coursedir.root)} and run "
                       f"`nbgrader autograde {assignment_id} --student {student_id} --force`.")
