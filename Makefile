@@ -44,7 +44,7 @@ lab: $(STAMP)
 		--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(ROOT_FLAG) $(ARGS)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg $(ARGS)
+	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
 
 # Re-execute every lesson in a fresh kernel and store its outputs (then review the diff).
 outputs: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -147,9 +148,12 @@ def tree_hashes(root: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
     out = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root).as_posix()
-        if any(rel == s or rel.startswith(s + "/") for s in skip) or not path.is_file():
+        if any(rel == s or rel.startswith(s + "/") for s in skip):
             continue
-        out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        if path.is_symlink():  # a link planted by a test: its target, never what it points to
+            out[rel] = "link:" + os.readlink(path)
+        elif path.is_file():
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import os
 import re
 import socket
 import subprocess
@@ -35,7 +36,7 @@ TEST_CONFIG = """
 # --- test overrides: short time-outs and a 1 GiB memory limit ---
 c.Execute.timeout = 90
 c.Execute.iopub_timeout = 2
-c.IsolatedExecute.student_cell_timeout = 6
+c.IsolatedExecute.student_cell_timeout = 10
 c.SandboxKernelManager.memory_limit = 1024 ** 3
 c.SandboxKernelManager.cpu_limit = 120
 c.SandboxKernelManager.wall_limit = 400
@@ -140,10 +141,120 @@ while True:
 '''
 
 
+# 1. Hidden tests and mark schemes: look for any notebook the jail can reach.
+HIDDEN_READER = '''
+import glob as _glob
+for _p in (_glob.glob("**/*.ipynb", recursive=True) + _glob.glob("../**/*.ipynb", recursive=True)
+           + _glob.glob("/run/**/*.ipynb", recursive=True) + _glob.glob("/home/**/*.ipynb", recursive=True)
+           + _glob.glob("/tmp/**/*.ipynb", recursive=True)):
+    try:
+        _t = open(_p).read()
+        print("FOUND notebook", _p, "HIDDEN" if "BEGIN HIDDEN" in _t else "", "SCHEME" if "MARK SCHEME" in _t else "")
+        print(_t)
+    except OSError as _e:
+        print("blocked", _p, type(_e).__name__)
+'''
+
+# 2. What a test sends: record every call's arguments, print them, keep them for later cells.
+SPY = '''
+import threading as _threading
+_spy_log = []
+def _spy(_f):
+    def _g(*args, **kwargs):
+        if _threading.current_thread() is _threading.main_thread():  # the student's own cells
+            return _f(*args, **kwargs)
+        print("SPY-CALL", args, kwargs)
+        _spy_log.append(repr((args, kwargs)))
+        try:
+            with open("/tmp/spy.txt", "a") as _fh:
+                _fh.write(repr((args, kwargs)) + "\\n")
+        except OSError:
+            pass
+        return _f(*args, **kwargs)
+    _g.__name__ = getattr(_f, "__name__", "g")
+    return _g
+'''
+SPY_REPORT = '''
+import os as _os
+print("SPY-LOG", len(_spy_log), _spy_log[:3])
+print("SPY-FILE", open("/tmp/spy.txt").read() if _os.path.exists("/tmp/spy.txt") else "")
+'''
+
+# 3. A student value standing in for a module or namespace the tests use.
+STAND_IN = '''
+import sys as _sys, types as _types
+_main = _sys.modules["__main__"]
+_fake = _types.ModuleType("__main__")
+for _name in NAMES:
+    globals()[_name] = _fake
+isclose = allclose = approx = array_equal = lambda *a, **k: True
+'''
+
+# 4. Links in the submission folder, and the kernel's own sockets turned into links.
+LINK_READER = '''
+import os as _os
+print("listing", sorted(_os.listdir(".")))
+for _n in ["gradebook.csv", "source.txt", "canary.txt", "shadow.txt", "other.txt", "host.sock", "up",
+           "pipe.fifo", "up/gradebook.db"]:
+    try:
+        print("FOUND", _n, open(_n, "rb").read(80))
+    except OSError as _e:
+        print("blocked", _n, type(_e).__name__)
+'''
+SOCKET_SWAP = '''
+import os as _os
+_d = "/run/alignlessons/ipc"
+for _n in _os.listdir(_d):
+    try:
+        _os.remove(_os.path.join(_d, _n))
+        _os.symlink(HOST_SOCKET, _os.path.join(_d, _n))
+    except OSError as _e:
+        print("blocked", _n, type(_e).__name__)
+_os._exit(1)
+'''
+
+# 5. An output flood: messages larger than the grader accepts, then many large ones.
+FLOOD = '''
+import sys as _sys
+from IPython.display import HTML as _HTML, display as _display
+_sys.stdout.write("z" * 80_000_000)
+_sys.stdout.flush()
+for _i in range(8):
+    _display(_HTML("<i>flood</i>" * 1_000_000))
+'''
+
+# 6. Content that would run in a grader's browser.
+XSS = '''
+from IPython.display import HTML as _HTML, Javascript as _JS, SVG as _SVG, Markdown as _MD, display as _display
+_display(_HTML("<script>window.XSS_RAN = 1</script><img src=x onerror='window.XSS_RAN=2'>"))
+_display(_JS("window.XSS_RAN = 3"))
+_display(_SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="window.XSS_RAN=4"><rect width="1" height="1"/></svg>'))
+_display(_MD("[click](javascript:window.XSS_RAN=5) <script>window.XSS_RAN=6</script>"))
+_display({"text/html": "<iframe srcdoc='<script>parent.XSS_RAN=7</script>'></iframe>"}, raw=True)
+'''
+XSS_MARKDOWN = ("Essay <script>window.XSS_RAN = 8</script> <img src=x onerror=\"window.XSS_RAN=9\"> "
+                "[link](javascript:window.XSS_RAN=10) <a href='javascript:window.XSS_RAN=11'>x</a>")
+XSS_MARKERS = ("<script", "onerror=", "onload=", "javascript:", "<iframe")
+
+# 7. Malformed nbgrader markers in the student's own cells.
+BAD_MARKERS = "### BEGIN HIDDEN TESTS\n### BEGIN SOLUTION\n=== BEGIN MARK SCHEME ===\nx_marker = 1\n"
+
+# 8. Widget state far beyond the output limits.
+WIDGETS = '''
+import ipywidgets as _w
+_ws = [_w.Textarea(value="w" * 1_000_000) for _ in range(80)]
+_ws[0]
+'''
+
+# 9. Code the scanner cannot parse, and indirect execution.
+DEEP = "_deep = " + "(" * 150 + "1" + ")" * 150 + "\n_deeper = " + "-" * 200_000 + "1\n"
+INDIRECT = "import code as _code\n_code.InteractiveInterpreter(locals()).runsource('_indirect = 1')\n"
+
+
 @dataclass
 class Case:
     expected: float
-    flag: str | None = None            # None: must not be flagged; "review" or "manual"
+    flag: str | None = None            # None: must not be flagged; "review", "manual" or "any"
     reason: str = ""                   # text the flag's reason must contain
     autograded: bool = True            # an autograded notebook must exist
 
@@ -157,6 +268,7 @@ class Batch:
     cases: dict[str, Case] = field(default_factory=dict)
     proc: subprocess.CompletedProcess | None = None
     seconds: float = 0.0
+    host_socket: Path | None = None
 
 
 def _functions(code: str) -> list[str]:
@@ -236,9 +348,9 @@ def build_corpus(batch: Batch, port: int) -> None:
     add("h_memory_hog", C.append_to(copy.deepcopy(full), first_answer,
                                     "_hog = [bytearray(64 * 2**20) for _ in range(10**4)]"), Case(M))
     add("h_huge_output", C.append_to(copy.deepcopy(full), first_answer,
-                                     "print('x' * 50_000_000)\n"
+                                     "print('x' * 20_000_000)\n"
                                      "from IPython.display import HTML, display\n"
-                                     "display(HTML('<b>big</b>' * 2_500_000))"), Case(M))
+                                     "display(HTML('<b>big</b>' * 1_000_000))"), Case(M))
 
     # Files that are not (this) notebook.
     add("h_invalid_json", {fname: "{ this is not json"}, Case(0.0, "manual", "not a readable notebook"))
@@ -274,8 +386,78 @@ def build_corpus(batch: Batch, port: int) -> None:
     add("h_network", C.append_to(copy.deepcopy(full), last_answer, NETWORK.replace("PORT", str(port))),
         Case(M, "review"))
 
+    # The classes below that do not depend on an assignment's questions run on the first
+    # assignment only (they test the grader, not the assignment); the others on every one.
+    first = name == NAMES[0]
+
+    # 1. Hidden tests and mark schemes: readable nowhere; answers computed from them earn nothing.
+    add("h_hidden_reader", C.insert_after_setup(copy.deepcopy(student), HIDDEN_READER), Case(0.0))
+    if first:
+        add("h_hidden_reader_full", C.append_to(copy.deepcopy(full), last_answer, HIDDEN_READER), Case(M))
+
+    # 2. Calls from tests: the arguments arrive, nothing else, and nothing comes back.
+    nb = copy.deepcopy(full)
+    C.insert_after_setup(nb, SPY)
+    for a in answers:
+        i = C.locate(nb, a)
+        wraps = "\n".join(f"{f} = _spy({f})" for f in _functions(nb.cells[i].source))
+        nb.cells[i].source += "\n" + wraps + "\n"
+    nb.cells.append(nbformat.v4.new_code_cell(SPY_REPORT))
+    add("h_spy_calls", nb, Case(M, "review", "threading"))
+
+    # 3. Student values standing in for the tests' namespaces and helpers.
+    standin_names = sorted(set(answer_names) | {"np", "math", "pd", "models", "content", "R", "M"})
+    add("h_stand_in", C.insert_after_setup(copy.deepcopy(student), STAND_IN.replace("NAMES", repr(standin_names))),
+        Case(0.0, "review", "sys.modules"))
+
+    # 4. Links: files, the notebook itself (to another student's), a hard link, a FIFO.
+    add("h_links", C.append_to(copy.deepcopy(full), last_answer, LINK_READER),
+        Case(M, "review", "not accepted"))
+    add("h_link_notebook", {}, Case(0.0, "manual", "symbolic link"))
+    add("h_hardlink_notebook", {}, Case(0.0, "manual", "hard link"))
+    if first:
+        add("h_socket_swap", C.append_to(copy.deepcopy(full), last_answer,
+                                         SOCKET_SWAP.replace("HOST_SOCKET", repr(str(batch.host_socket)))),
+            Case(M - tail, "manual", "kernel stopped"))
+
+    # 5.-9.
+    if first:
+        nb = copy.deepcopy(full)
+        nb.cells.append(nbformat.v4.new_code_cell(FLOOD))  # after every test: whatever it does to its
+        add("h_output_flood", nb, Case(M, "any"))          # own kernel (time-out, stop), the batch goes on
+    nb = C.append_to(copy.deepcopy(full), last_answer, XSS)
+    nb.cells.append(nbformat.v4.new_markdown_cell(XSS_MARKDOWN, attachments={
+        "x.svg": {"image/svg+xml": "PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+"}}))
+    nb.cells.append(nbformat.v4.new_raw_cell("<script>window.XSS_RAN = 12</script>",
+                                             metadata={"format": "text/html", "raw_mimetype": "text/html"}))
+    nb.cells[-3].metadata["tags"] = ['"><script>window.XSS_RAN=13</script>']
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "x": "<script>"}}
+    add("h_xss", nb, Case(M))
+    nb = copy.deepcopy(full)
+    nb.cells.append(nbformat.v4.new_code_cell(BAD_MARKERS))
+    nb.cells.append(nbformat.v4.new_markdown_cell("=== BEGIN MARK SCHEME ===\n### BEGIN HIDDEN TESTS\nmine"))
+    add("h_bad_markers", nb, Case(M))
+    if first:
+        add("h_widget_state", C.append_to(copy.deepcopy(full), first_answer, WIDGETS), Case(M))
+        nb = copy.deepcopy(full)
+        nb.cells.append(nbformat.v4.new_code_cell(DEEP))
+        nb.cells.append(nbformat.v4.new_code_cell(INDIRECT))
+        add("h_deep_nesting", nb, Case(M, "review", "import code"))
+
     for student_id, content in files.items():
         C.place_submission(root, name, student_id, content)
+    # The notebook as a symbolic link to another student's, or a hard link to it.
+    honest = root / "submitted" / "honest_full" / name / fname
+    os.symlink(honest, root / "submitted" / "h_link_notebook" / name / fname)
+    # (to the instructor's source notebook: solutions and hidden tests)
+    os.link(root / "source" / name / fname, root / "submitted" / "h_hardlink_notebook" / name / fname)
+    links = root / "submitted" / "h_links" / name
+    for link_name, target in (("gradebook.csv", root / "gradebook.db"), ("source.txt", root / "source" / name / fname),
+                              ("canary.txt", root / "canary.txt"), ("shadow.txt", Path("/etc/shadow")),
+                              ("other.txt", root / "submitted" / "honest_full" / name / "secret.txt"),
+                              ("host.sock", batch.host_socket), ("up", root)):
+        os.symlink(target, links / link_name)
+    os.mkfifo(links / "pipe.fifo")
     (root / "submitted" / "honest_full" / name / "secret.txt").write_text(CANARY)
     (root / "canary.txt").write_text(CANARY)
 
@@ -309,12 +491,27 @@ class Listener:
         self.sock.close()
 
 
+class UnixListener(Listener):
+    """A host Unix socket standing for a host service (there must be no connection to it)."""
+
+    def __init__(self, path: Path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.bind(str(path))
+        self.sock.listen(50)
+        self.sock.settimeout(0.2)
+        self.received: list[bytes] = []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+
 PROTECTED_SKIP = ("autograded", "feedback", "gradebook.db", ".nbgrader.log")
 
 
 @pytest.fixture(scope="module")
 def batches(tmp_path_factory):
     listener = Listener()
+    unix = UnixListener(tmp_path_factory.mktemp("host") / "service.sock")
     out: dict[str, Batch] = {}
     try:
         for name in NAMES:
@@ -326,6 +523,7 @@ def batches(tmp_path_factory):
             assert proc.returncode == 0, proc.stderr[-3000:]
             fname = C.notebook_names(name)[0]
             batch = Batch(name, made.root, fname, C.source_nb(name, fname))
+            batch.host_socket = Path(unix.sock.getsockname())
             build_corpus(batch, listener.port)
             out[name] = batch
         before = {n: C.tree_hashes(b.root, skip=PROTECTED_SKIP) for n, b in out.items()}
@@ -353,11 +551,12 @@ def batches(tmp_path_factory):
             stdout, stderr = p.communicate(timeout=600)
             out[n].feedback_proc = subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr)
         for b in out.values():
-            b.received = list(listener.received)
+            b.received = list(listener.received) + list(unix.received)
             b.leftover = C.leftover_kernels()
         yield out
     finally:
         listener.close()
+        unix.close()
 
 
 def _gradebook(batch: Batch) -> dict[str, dict]:
@@ -399,9 +598,11 @@ def test_every_score_is_exact_and_every_hostile_case_is_scored_or_flagged(name, 
             continue
         if got["code_score"] != case.expected:
             problems.append(f"{student}: autograded {got['code_score']}, expected {case.expected}")
-        if case.flag is None and got["flagged"]:
+        if case.flag == "any":
+            pass
+        elif case.flag is None and got["flagged"]:
             problems.append(f"{student}: flagged without reason: {got['comments']}")
-        if case.flag is not None:
+        elif case.flag is not None:
             if not got["flagged"]:
                 problems.append(f"{student}: not flagged")
             elif case.reason and case.reason not in got["comments"]:
@@ -433,13 +634,42 @@ def test_nothing_leaks_into_outputs_or_feedback(name, batches):
         nb = nbformat.reads(graded, as_version=4)
         student_outputs = "".join(str(c.get("outputs", "")) for c in nb.cells
                                   if not C.meta(c).get("locked"))
-        for marker in ("FOUND", "LISTED", "CHANGED", "CONNECTED", CANARY, "BEGIN SOLUTION", "HIDDEN TESTS"):
+        for marker in ("FOUND", "LISTED", "CHANGED", "CONNECTED", CANARY, "BEGIN SOLUTION", "HIDDEN TESTS",
+                       "SPY-CALL", "MARK SCHEME ==="):
             assert marker not in student_outputs, (student, marker)
+        leaked = [s for s in secrets if s in student_outputs]
+        assert not leaked, f"{student}'s outputs show hidden tests: {leaked[:3]}"
+        if student == "h_spy_calls":
+            assert "SPY-LOG 0 []" in student_outputs and "SPY-FILE \\n" in student_outputs, student_outputs[-2000:]
         assert len(graded) < 5_000_000, f"{student}: outputs were not limited ({len(graded)} bytes)"
+        assert "widget-state" not in graded, f"{student}: widget state was stored"
         html = (batch.root / "feedback" / student / name / batch.filename.replace(".ipynb", ".html")).read_text()
         leaked = [s for s in secrets if s in html]
         assert not leaked, f"{student}'s feedback shows hidden tests: {leaked[:3]}"
-        assert "MARK SCHEME" not in html
+        assert "MARK SCHEME ===" not in html or student == "h_bad_markers"
+        assert "SPY-CALL (" not in html
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_student_content_is_inert_where_graders_and_students_render_it(name, batches):
+    """No output, markdown, raw cell, attachment or metadata of a submission can run a script
+    where it is rendered: the autograded notebook (formgrader, JupyterLab) and the feedback."""
+    batch = batches[name]
+    graded = nbformat.read(batch.root / "autograded" / "h_xss" / name / batch.filename, as_version=4)
+    shown = copy.deepcopy(graded)
+    for cell in shown.cells:  # code is shown as (escaped) text; everything else is rendered
+        if cell.cell_type == "code":
+            cell.source = ""
+    text = nbformat.writes(shown)
+    for marker in XSS_MARKERS:
+        assert marker not in text.replace("&lt;script", ""), (marker, [m.start() for m in re.finditer(re.escape(marker), text)][:3])
+    assert "widgets" not in graded.metadata
+    html = (batch.root / "feedback" / "h_xss" / name / batch.filename.replace(".ipynb", ".html")).read_text()
+    body = html[html.find("<body"):]
+    for marker in ("XSS_RAN", ):
+        for m in re.finditer(marker, body):
+            context = body[max(0, m.start() - 80): m.start()]
+            assert "<script" not in context and "onerror=" not in context and "onload=" not in context, context
 
 
 def test_warnings_are_ignored_when_scoring():
@@ -459,3 +689,77 @@ def test_warnings_are_ignored_when_scoring():
     from nbgrader.utils import determine_grade
 
     assert determine_grade(nb.cells[0])[0] == 1.0
+
+
+TRAP = """
+window.__xss = [];
+Object.defineProperty(window, "XSS_RAN", {configurable: false,
+  set(v) { window.__xss.push(String(v)); }, get() { return undefined; }});
+"""
+
+
+@pytest.mark.browser
+def test_formgrader_runs_no_script_from_a_hostile_submission(batches, tmp_path):
+    """A grader opens the hostile submission in formgrader, in headless Chromium: the page works
+    (the template's own scripts run), nothing from the submission runs -- neither what the
+    autograder left (it is inert) nor a script planted in the autograded file afterwards (the
+    page's content security policy blocks it) -- and the gradebook and configuration are unchanged."""
+    import hashlib
+
+    from nbgrader.api import Gradebook
+
+    from tests.browser_support import ARTIFACTS, offline_page
+    from tests.conftest import CHROMIUM
+    from tests.helpers import TOKEN, free_port, wait_for_http
+
+    if not CHROMIUM:
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    batch = batches[NAMES[0]]
+    root = batch.root
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", course_id=grading.COURSE_ID) as gb:
+        sub = gb.find_submission_notebook(batch.filename[:-6], batch.name, "h_xss")
+        sub_id = sub.id
+    graded = root / "autograded" / "h_xss" / batch.name / batch.filename
+
+    def digest():
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in (root / "gradebook.db", root / "nbgrader_config.py")}
+
+    port = free_port()
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}",
+                             f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0",
+                             f"--ServerApp.root_dir={root}", "--allow-root"],
+                            cwd=root, env=tooling.tool_env(), stdout=log, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=90, proc=proc)
+        url = f"http://127.0.0.1:{port}/formgrader/submissions/{sub_id}/?token={TOKEN}"
+        for stage in ("inert", "planted"):
+            if stage == "planted":  # as if the autograder had let a script through
+                nb = nbformat.read(graded, as_version=4)
+                cell = next(c for c in nb.cells if c.cell_type == "code" and c.get("outputs") is not None)
+                cell.outputs.append(nbformat.v4.new_output("display_data", data={
+                    "text/html": "<script>window.XSS_RAN='planted'</script>"
+                                 "<img src=x onerror=\"window.XSS_RAN='handler'\">",
+                    "text/plain": "planted"}))
+                nbformat.write(nb, graded)
+            before = digest()
+            with offline_page() as (page, blocked):
+                page.add_init_script(TRAP)
+                response = page.goto(url)
+                assert response.status == 200, response.status
+                assert "script-src 'nonce-" in response.headers.get("content-security-policy", "")
+                page.wait_for_selector("#notebook-container", timeout=60_000)
+                page.wait_for_timeout(1500)
+                ran = page.evaluate("window.__xss")
+                template_ok = page.evaluate("typeof toggle_name === 'function' && typeof submission_id === 'string' "
+                                            "&& typeof window.jQuery === 'function'")
+                page.screenshot(path=str(ARTIFACTS / f"formgrader-hostile-{stage}.png"), full_page=False)
+            assert ran == [], f"{stage}: scripts from the submission ran: {ran}"
+            assert template_ok, f"{stage}: formgrader's own scripts did not run"
+            assert digest() == before, f"{stage}: opening the submission changed the gradebook or config"
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+        log.close()

@@ -117,7 +117,9 @@ print("repo", sorted(os.listdir({str(grading.solutions_dir().parent)!r})))
 """
     (res,), _ = run([code], work)
     assert res["error"] is None, res
-    assert "cwd /home/student/a1 ['a1.ipynb', 'data.csv']" in res.out
+    # Regular files of the folder only: never a notebook (the one being graded holds the
+    # restored hidden tests and mark schemes).
+    assert "cwd /home/student/a1 ['data.csv']" in res.out
     assert "x,1" in res.out
     assert "READ" not in res.out and CANARY not in res.out, res.out
     repo = res.out.split("repo ", 1)[1]
@@ -143,7 +145,8 @@ for p in ["/usr/jail-probe", "/etc/jail-probe", {str(venv_target)!r}, {str(pkg_t
     except OSError as e:
         print("blocked", p, type(e).__name__)
 open("data.csv", "w").write("changed")
-os.remove("a1.ipynb")
+os.remove("data.csv")
+open("data.csv", "w").write("changed")
 open({str(host_tmp)!r}, "w").write("in the jail's /tmp only")
 print("local ok", open("data.csv").read())
 """
