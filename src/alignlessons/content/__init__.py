@@ -9,6 +9,8 @@ and returned as pandas DataFrames::
     content.quotes()             # id, doc, speaker, quote, section
     content.glossary()           # term, definition, docs (space-separated doc ids)
     content.plan_steps()         # the critique's six steps (not their coverage labels)
+    content.hilton_claims()      # some of Hilton's bolded claims, his label and evidence (lesson 05)
+    content.thread_comments()    # comments under Hilton's post: who (as the copy shows it), what
 
     content.quote("plan-one-shot")     # renders in a notebook as an attributed blockquote
     content.term("RLHF")               # renders as a definition (case-insensitive lookup)
@@ -57,6 +59,12 @@ __all__ = [
     "COVERAGE_LABELS",
     "ANNOTATION_KINDS",
     "CLAIM_GROUPS",
+    "hilton_claims",
+    "thread_comments",
+    "HILTON_LABELS",
+    "COMMENT_STANCES",
+    "IDENTIFICATIONS",
+    "NAME_NOT_SHOWN",
     "table",
 ]
 
@@ -492,6 +500,83 @@ def annotations() -> pd.DataFrame:
     if not frame["order"].is_unique:
         raise ContentError("annotations.csv: column 'order' has duplicate values")
     return frame.sort_values("order").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------
+# Hilton's claims and the comment thread (lesson 05)
+# --------------------------------------------------------------------------------------
+
+HILTON_CLAIM_COLUMNS = ("id", "doc", "label", "claim", "evidence", "lesson_section")
+#: Hilton's own labels for his bolded claims (his post's three sections).
+HILTON_LABELS = ("Correct", "Incorrect", "Opinion")
+THREAD_COMMENT_COLUMNS = ("id", "doc", "line", "debate", "replies_to", "author", "shown_as",
+                          "identification", "basis", "stance", "summary")
+#: What a comment does to the text it answers (the course's reading of each comment).
+COMMENT_STANCES = ("objection", "reply", "clarification", "question", "concession", "support")
+#: How the course knows who wrote a comment, from strongest to weakest evidence in the copy.
+IDENTIFICATIONS = (
+    "name shown",                  # the course's copy prints the name on the comment
+    "named by the thread",         # unsigned, but another comment names its author
+    "writes as the post's author", # unsigned, speaks of the post as its own
+    "inferred from the exchange",  # unsigned, answers in the first person for a named commenter
+    "not shown",                   # no name anywhere: the course does not guess
+)
+#: ``author`` of a comment whose author the course's copy does not show.
+NAME_NOT_SHOWN = "name not shown"
+
+
+def hilton_claims() -> pd.DataFrame:
+    """Nine of the bolded claims in Hilton's "Common misconceptions about OpenAI", with his label.
+
+    Columns: ``id, doc, label, claim, evidence, lesson_section``. ``label`` is Hilton's own
+    (one of :data:`HILTON_LABELS`); ``claim`` is the bolded claim as he words it (lightly edited,
+    first person kept), ``evidence`` the course's summary of what he offers for it. Only the claims lesson 05
+    works with are here, deliberately: the post has 18 bolded claims, and the others are for the
+    assignment to sort, so their labels are in no course data.
+    """
+    frame = _table("hilton_claims.csv", HILTON_CLAIM_COLUMNS, id_column="id")
+    bad = sorted(set(frame["label"]) - set(HILTON_LABELS))
+    if bad:
+        raise ContentError(f"hilton_claims.csv: column 'label' has unknown label(s) {bad}; "
+                           f"known: {', '.join(HILTON_LABELS)}")
+    return frame
+
+
+def thread_comments() -> pd.DataFrame:
+    """Comments under Hilton's post that lesson 05 uses, each attributed as the copy allows.
+
+    Columns: ``id, doc, line, debate, replies_to, author, shown_as, identification, basis,
+    stance, summary``. ``line`` (int) is where the comment (or the part of it used) begins in the
+    course's copy of the page; ``replies_to`` is a :func:`hilton_claims` id, another comment's
+    id, or ``"not in copy"``. ``author`` is the course's name for the author, or
+    ``"name not shown"``; ``shown_as`` is the name exactly as the copy prints it on the comment
+    (``"-"`` if it prints none); ``identification`` (one of :data:`IDENTIFICATIONS`) and
+    ``basis`` say how the course knows. ``stance`` (one of :data:`COMMENT_STANCES`) and
+    ``summary`` are the course's reading, in its own words.
+    """
+    frame = _table("thread_comments.csv", THREAD_COMMENT_COLUMNS, id_column="id")
+    for column, known in (("stance", COMMENT_STANCES), ("identification", IDENTIFICATIONS)):
+        bad = sorted(set(frame[column]) - set(known))
+        if bad:
+            raise ContentError(f"thread_comments.csv: column {column!r} has unknown value(s) "
+                               f"{bad}; known: {', '.join(known)}")
+    if not frame["line"].str.fullmatch(r"\d+").all():
+        raise ContentError("thread_comments.csv: column 'line' must hold whole numbers")
+    frame["line"] = frame["line"].astype(int)
+    targets = set(_table("hilton_claims.csv", HILTON_CLAIM_COLUMNS, id_column="id")["id"])
+    targets |= set(frame["id"]) | {"not in copy"}
+    bad = sorted(set(frame["replies_to"]) - targets)
+    if bad:
+        raise ContentError(f"thread_comments.csv: column 'replies_to' has unknown id(s) {bad}")
+    hidden = frame["identification"] == "not shown"
+    if ((frame["author"] == NAME_NOT_SHOWN) != hidden).any():
+        raise ContentError("thread_comments.csv: 'author' must be 'name not shown' exactly when "
+                           "'identification' is 'not shown'")
+    shown = frame["identification"] == "name shown"
+    if (frame.loc[shown, "shown_as"] == "-").any() or (frame.loc[~shown, "shown_as"] != "-").any():
+        raise ContentError("thread_comments.csv: 'shown_as' must hold the printed name exactly "
+                           "when 'identification' is 'name shown', and '-' otherwise")
+    return frame
 
 
 # --------------------------------------------------------------------------------------
