@@ -20,7 +20,7 @@ from typing import Mapping
 import pandas as pd
 
 __all__ = ["QUESTIONS", "STAGES", "BeliefsExistError", "data_dir", "path_for", "save", "load",
-           "compare", "form", "read", "brier"]
+           "compare", "compare_records", "form", "read", "brier"]
 
 #: The questions a learner gives credences (0–100 %) for, at the start and at the end.
 QUESTIONS: dict[str, str] = {
@@ -181,10 +181,15 @@ def brier(credences_percent, outcomes) -> float:
 
 def compare(*, directory: str | os.PathLike | None = None) -> pd.DataFrame:
     """A table of start vs end credences (NaN where a stage was not recorded)."""
-    start = load("start", directory=directory) or {}
-    end = load("end", directory=directory) or {}
-    rows = [{"question": k, "statement": text, "start": start.get(k, float("nan")),
-             "end": end.get(k, float("nan"))} for k, text in QUESTIONS.items()]
+    return compare_records(load("start", directory=directory), load("end", directory=directory))
+
+
+def compare_records(start: Mapping[str, float] | None, end: Mapping[str, float] | None) -> pd.DataFrame:
+    """The :func:`compare` table from two credence mappings (either may be ``None``): columns
+    ``question, statement, start, end, change``, NaN where a stage or a question is missing."""
+    start, end = dict(start or {}), dict(end or {})
+    rows = [{"question": k, "statement": text, "start": float(start.get(k, float("nan"))),
+             "end": float(end.get(k, float("nan")))} for k, text in QUESTIONS.items()]
     frame = pd.DataFrame(rows)
     frame["change"] = frame["end"] - frame["start"]
     return frame
@@ -203,7 +208,11 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None,
 
     path_for(stage, directory)  # validates stage
     target = _file(stage, directory)
-    previous = load(stage, directory=directory) if target.exists() else None
+    unreadable = None
+    try:
+        previous = load(stage, directory=directory) if target.exists() else None
+    except ValueError as exc:  # a damaged file: show defaults, never touch it
+        previous, unreadable = None, str(exc)
     sliders = {}
     rows = []
     for key, text in QUESTIONS.items():
@@ -215,9 +224,11 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None,
         rows.append(slider)
     can_replace = bool(allow_replace)
     replace = w.Checkbox(value=False, description="Replace my earlier answers", indent=False,
-                         layout=w.Layout(display="" if previous and can_replace else "none"))
+                         layout=w.Layout(display="" if (previous or unreadable) and can_replace else "none"))
     button = w.Button(description=f"Save my {stage} beliefs", button_style="primary", icon="save")
     status = w.HTML(
+        f"<strong>Your earlier {stage} file could not be read</strong> ({unreadable}); it is left as it is."
+        if unreadable else
         f"Your answers will be saved to <code>{target}</code>."
         if previous is None else
         f"You saved {stage} beliefs before (in <code>{target}</code>); the sliders show them. "
