@@ -24,7 +24,7 @@ POLICY_BARS = {
     "action_risk": "Deployment: action risk [04]",
     "inaction_risk": "Deployment: inaction risk [04]",
     "plan_success": "Plan: P(all six steps succeed) [02]",
-    "alignment_progress_share": "Research: alignment's share of progress [02, 05]",
+    "alignment_progress_share": "Research: alignment's share [02, 05]",
     "peak_gap": "Transition: peak adaptation gap [01]",
     "p_dangerous_prevails": "Phase 2: P(dangerous AI prevails) [04]",
 }
