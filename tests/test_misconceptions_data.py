@@ -121,3 +121,56 @@ def test_comment_lines_point_into_the_thread(seed_lines):
     start = next(i for i, s in enumerate(seed_lines, 1) if s.startswith("New Comment"))
     for row in content.thread_comments().itertuples():
         assert start < row.line <= len(seed_lines), f"{row.id}: line {row.line} is not in the thread"
+
+
+def test_lesson_05_does_not_print_the_assignment_claims():
+    lesson = ROOT / "lessons" / "05_misconceptions_and_debate.ipynb"
+    if not lesson.is_file():
+        pytest.skip("lesson 05 not present")
+    body = _norm(lesson.read_text(encoding="utf-8"))
+    for phrase in ASSIGNMENT_CLAIM_PHRASES:
+        assert phrase not in body, f"lesson 05 prints an assignment claim ('{phrase}')"
+
+
+def test_assignment_05_model_answers_cite_what_the_models_compute():
+    """The model answers quote numbers; recompute them here so data or model changes cannot leave the
+    prose behind."""
+    import json
+
+    import numpy as np
+
+    from alignlessons.models import evidence
+
+    path = ROOT / "solutions" / "05_misconceptions_and_debate" / "05_misconceptions_and_debate.ipynb"
+    if not path.is_file():
+        pytest.skip("assignment 05 not present")
+    cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): "".join(c["source"])
+             for c in json.loads(path.read_text(encoding="utf-8"))["cells"]}
+    answers = " ".join(cells[k] for k in ("q6-takeaway", "q7-answer", "q8-answer"))
+
+    comments = content.thread_comments()
+    parent = dict(zip(comments["id"], comments["replies_to"]))
+
+    def root(t):
+        while t in parent:
+            t = parent[t]
+        return t
+
+    roots = comments["replies_to"].map(root)
+    objections = comments[(comments["stance"] == "objection") & (roots != "not in copy")]
+    unnamed = (objections["author"] == content.NAME_NOT_SHOWN).mean()
+    assert f"{unnamed:.0%} of all" in answers
+
+    lik = evidence.binary_likelihoods(p_signal_if_h=0.7, p_signal_if_not_h=0.4)
+    obs = evidence.simulate_observations(likelihoods=lik, true_hypothesis=0, n_steps=200, seed=5)
+    paths = evidence.posterior_path(obs, likelihoods=lik, prior=[[0.1, 0.9], [0.9, 0.1]])[..., 0]
+    agree = int(np.flatnonzero(np.abs(paths[0] - paths[1]) <= 0.05)[0])
+    assert f"after {agree} shared observations" in answers
+
+    fastest = min(d for d in range(1, 37) if evidence.p_warning_in_time(
+        warning_threshold=2.0, no_return_threshold=4.0, doubling_months=float(d), warning_rate=0.25,
+        response_months=3.0) >= 0.9)
+    assert f"every {fastest} months" in answers
+
+    costly = evidence.posterior_after(1, 1, prior=0.2, p_signal_if_h=0.6, p_signal_if_not_h=0.2)
+    assert f"moves 20% to {costly:.0%}" in answers

@@ -18,8 +18,8 @@ Doc ``openai-misconceptions`` (Jacob Hilton's post and its comment thread):
   irrelevant - there is none.
 * Richard Ngo disagrees that no evidence will come: he expects empirical examples of each
   failure John lists "except for the hard takeoff phase change" (and doubts that lack of
-  feedback is the core difficulty); Oliver Habryka separates evidence that the problem is
-  real from evidence that a solution is sufficient.
+  feedback is the core difficulty); a commenter whose name the course's copy does not show
+  separates evidence that the problem is real from evidence that a solution is sufficient.
 
 Part 1: Bayesian observers
 --------------------------
