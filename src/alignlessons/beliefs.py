@@ -20,7 +20,7 @@ from typing import Mapping
 import pandas as pd
 
 __all__ = ["QUESTIONS", "STAGES", "BeliefsExistError", "data_dir", "path_for", "save", "load",
-           "compare", "form"]
+           "compare", "compare_records", "form", "read", "brier"]
 
 #: The questions a learner gives credences (0–100 %) for, at the start and at the end.
 QUESTIONS: dict[str, str] = {
@@ -127,28 +127,92 @@ def load(stage: str = "start", *, directory: str | os.PathLike | None = None) ->
         raise ValueError(f"{target} is not a beliefs record saved by alignlessons ({exc})") from None
 
 
+def read(stage: str = "start", *, directory: str | os.PathLike | None = None
+         ) -> tuple[dict[str, float] | None, str]:
+    """Read a record without ever raising for a missing or damaged file.
+
+    Returns ``(credences, message)``: the credences (or ``None``) and a sentence for the learner
+    saying what was found, where, and what to do. A damaged file is never changed or deleted.
+    """
+    target = _file(stage, directory)
+    lesson = "lesson 00" if stage == "start" else "the synthesis lesson (06)"
+    if not target.exists():
+        return None, (f"No {stage} beliefs found: there is no file {target}. {lesson.capitalize()} "
+                      f"saves it when you press Save; you can record it now with "
+                      f"beliefs.form({stage!r}).")
+    try:
+        credences = load(stage, directory=directory)
+        missing = sorted(set(QUESTIONS) - set(credences))
+        bad = sorted(k for k, x in credences.items() if not (math.isfinite(x) and 0 <= x <= 100))
+        if missing or bad:
+            raise ValueError(f"missing question(s) {missing}" if missing else
+                             f"credence(s) outside 0-100 for {bad}")
+    except ValueError as exc:
+        return None, (f"Your {stage} beliefs file {target} could not be read ({exc}). It was left "
+                      f"untouched. Move or rename it if you want to record your {stage} beliefs "
+                      f"again with beliefs.form({stage!r}).")
+    return credences, f"Read your {stage} beliefs from {target}."
+
+
+def brier(credences_percent, outcomes) -> float:
+    """The Brier score of credences against outcomes: mean of ``(p - o) ** 2``.
+
+    ``credences_percent`` are credences in percent (0–100) that statements are true;
+    ``outcomes`` the same number of answers, each ``True``/``1`` (true) or ``False``/``0``.
+    0 is perfect, 0.25 is what always saying 50 % scores, 1 is confidently wrong every time.
+    """
+    ps = [credences_percent] if isinstance(credences_percent, numbers.Real) else list(credences_percent)
+    os_ = [outcomes] if isinstance(outcomes, (bool, numbers.Real)) else list(outcomes)
+    if not ps:
+        raise ValueError("credences_percent must hold at least one credence; got none")
+    if len(ps) != len(os_):
+        raise ValueError(f"credences_percent and outcomes must have the same length; got {len(ps)} "
+                         f"and {len(os_)}")
+    total = 0.0
+    for i, (p, o) in enumerate(zip(ps, os_)):
+        if (isinstance(p, bool) or not isinstance(p, numbers.Real) or not math.isfinite(p)
+                or not 0 <= p <= 100):
+            raise ValueError(f"credences_percent[{i}] must be a number in [0, 100]; got {p!r}")
+        if o not in (0, 1) or not isinstance(o, (bool, numbers.Real)):
+            raise ValueError(f"outcomes[{i}] must be True/1 or False/0; got {o!r}")
+        total += (p / 100.0 - float(o)) ** 2
+    return total / len(ps)
+
+
 def compare(*, directory: str | os.PathLike | None = None) -> pd.DataFrame:
     """A table of start vs end credences (NaN where a stage was not recorded)."""
-    start = load("start", directory=directory) or {}
-    end = load("end", directory=directory) or {}
-    rows = [{"question": k, "statement": text, "start": start.get(k, float("nan")),
-             "end": end.get(k, float("nan"))} for k, text in QUESTIONS.items()]
+    return compare_records(load("start", directory=directory), load("end", directory=directory))
+
+
+def compare_records(start: Mapping[str, float] | None, end: Mapping[str, float] | None) -> pd.DataFrame:
+    """The :func:`compare` table from two credence mappings (either may be ``None``): columns
+    ``question, statement, start, end, change``, NaN where a stage or a question is missing."""
+    start, end = dict(start or {}), dict(end or {})
+    rows = [{"question": k, "statement": text, "start": float(start.get(k, float("nan"))),
+             "end": float(end.get(k, float("nan")))} for k, text in QUESTIONS.items()]
     frame = pd.DataFrame(rows)
     frame["change"] = frame["end"] - frame["start"]
     return frame
 
 
-def form(stage: str = "start", *, directory: str | os.PathLike | None = None):
+def form(stage: str = "start", *, directory: str | os.PathLike | None = None,
+         allow_replace: bool = True):
     """An ipywidgets form: one 0–100 % slider per question and a Save button.
 
     The form says where the file is saved, refuses to overwrite an earlier record unless the
-    learner ticks "Replace my earlier answers", and reports errors inside the form.
+    learner ticks "Replace my earlier answers", and reports errors inside the form. With
+    ``allow_replace=False`` there is no such box: the form only ever creates a record that does
+    not exist yet (the synthesis lesson uses this for the starting record).
     """
     import ipywidgets as w
 
     path_for(stage, directory)  # validates stage
     target = _file(stage, directory)
-    previous = load(stage, directory=directory) if target.exists() else None
+    unreadable = None
+    try:
+        previous = load(stage, directory=directory) if target.exists() else None
+    except ValueError as exc:  # a damaged file: show defaults, never touch it
+        previous, unreadable = None, str(exc)
     sliders = {}
     rows = []
     for key, text in QUESTIONS.items():
@@ -158,29 +222,36 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None):
         sliders[key] = slider
         rows.append(w.HTML(f"<p style='margin:0.6em 0 0'><strong>{key}</strong>: {text}</p>"))
         rows.append(slider)
+    can_replace = bool(allow_replace)
     replace = w.Checkbox(value=False, description="Replace my earlier answers", indent=False,
-                         layout=w.Layout(display="" if previous else "none"))
+                         layout=w.Layout(display="" if (previous or unreadable) and can_replace else "none"))
     button = w.Button(description=f"Save my {stage} beliefs", button_style="primary", icon="save")
     status = w.HTML(
+        f"<strong>Your earlier {stage} file could not be read</strong> ({unreadable}); it is left as it is."
+        if unreadable else
         f"Your answers will be saved to <code>{target}</code>."
         if previous is None else
         f"You saved {stage} beliefs before (in <code>{target}</code>); the sliders show them. "
-        "Tick the box to replace them."
+        + ("Tick the box to replace them." if can_replace else "This form will not replace them.")
     )
 
     def on_save(_=None):
         try:
-            path = save({k: s.value for k, s in sliders.items()}, stage, overwrite=replace.value,
-                        directory=directory)
+            path = save({k: s.value for k, s in sliders.items()}, stage,
+                        overwrite=replace.value and can_replace, directory=directory)
         except BeliefsExistError as exc:
-            replace.layout.display = ""
-            status.value = f"<strong>Not saved.</strong> {exc}"
+            if can_replace:
+                replace.layout.display = ""
+                status.value = f"<strong>Not saved.</strong> {exc}"
+            else:
+                status.value = (f"<strong>Not saved.</strong> You already have {stage} beliefs in "
+                                f"<code>{_file(stage, directory)}</code>; this form never replaces them.")
         except (OSError, ValueError) as exc:
             status.value = f"<strong>Not saved.</strong> {exc}"
         else:
             status.value = f"<strong>Saved</strong> to <code>{path}</code>."
             replace.value = False
-            replace.layout.display = ""
+            replace.layout.display = "" if can_replace else "none"
 
     button.on_click(on_save)
     class BeliefsForm(w.VBox):

@@ -11,6 +11,7 @@ and returned as pandas DataFrames::
     content.plan_steps()         # the critique's six steps (not their coverage labels)
     content.hilton_claims()      # some of Hilton's bolded claims, his label and evidence (lesson 05)
     content.thread_comments()    # comments under Hilton's post: who (as the copy shows it), what
+    content.side_by_side()       # lesson 06: six questions x five voices, each cell with its lesson
 
     content.quote("plan-one-shot")     # renders in a notebook as an attributed blockquote
     content.term("RLHF")               # renders as a definition (case-insensitive lookup)
@@ -65,6 +66,14 @@ __all__ = [
     "COMMENT_STANCES",
     "IDENTIFICATIONS",
     "NAME_NOT_SHOWN",
+    "synthesis_questions",
+    "synthesis_positions",
+    "synthesis_cruxes",
+    "side_by_side",
+    "side_by_side_markdown",
+    "POSITION_KINDS",
+    "SYNTHESIS_VOICES",
+    "LESSON_FILES",
     "table",
 ]
 
@@ -603,3 +612,121 @@ def table(data, **kwargs) -> FullTable:
     """A table (from a DataFrame, a list of dicts, or anything ``pandas.DataFrame`` accepts) that
     notebooks display with long text in full: the course's paraphrases are meant to be read."""
     return FullTable(data, **kwargs)
+
+
+# --------------------------------------------------------------------------------------
+# The documents side by side (lesson 06)
+# --------------------------------------------------------------------------------------
+
+SYNTHESIS_QUESTION_COLUMNS = ("question", "text", "order")
+SYNTHESIS_POSITION_COLUMNS = ("id", "question", "doc", "voice", "kind", "position", "lesson", "section")
+SYNTHESIS_CRUX_COLUMNS = ("question", "between", "crux", "lessons")
+#: What a document does with one of the six questions (the course's reading).
+POSITION_KINDS = ("answers", "objects", "not addressed")
+#: The voices of the side-by-side table, in column order, with their document.
+SYNTHESIS_VOICES = {
+    "OpenAI (Altman)": "planning-for-agi",
+    "the annotator": "planning-for-agi",
+    "Akash": "alignment-plan-critique",
+    "Karnofsky": "deployment-nearcast",
+    "Hilton and the thread": "openai-misconceptions",
+}
+#: Lesson number -> notebook, for links from the side-by-side table.
+LESSON_FILES = {
+    "00": "00_start_here.ipynb", "01": "01_planning_for_agi.ipynb",
+    "02": "02_alignment_plan_critique.ipynb", "03": "03_racing_dynamics.ipynb",
+    "04": "04_deployment_problem.ipynb", "05": "05_misconceptions_and_debate.ipynb",
+    "06": "06_synthesis.ipynb",
+}
+
+
+def synthesis_questions() -> pd.DataFrame:
+    """The six questions lesson 06 asks of every document: ``question, text, order`` (int)."""
+    frame = _table("synthesis_questions.csv", SYNTHESIS_QUESTION_COLUMNS, id_column="question")
+    frame["order"] = frame["order"].astype(int)
+    return frame.sort_values("order").reset_index(drop=True)
+
+
+def synthesis_positions() -> pd.DataFrame:
+    """Each voice's answer to each of the six questions, in the course's words (lesson 06).
+
+    Columns: ``id, question, doc, voice, kind, position, lesson, section``. ``kind`` is one of
+    :data:`POSITION_KINDS`; ``lesson`` (two digits, a key of :data:`LESSON_FILES`) and
+    ``section`` say where the course covers it. One row per question and voice.
+    """
+    frame = _table("synthesis_positions.csv", SYNTHESIS_POSITION_COLUMNS, id_column="id")
+    for column, allowed in (("kind", POSITION_KINDS), ("voice", tuple(SYNTHESIS_VOICES)),
+                            ("question", tuple(synthesis_questions()["question"])),
+                            ("lesson", tuple(LESSON_FILES))):
+        bad = sorted(set(frame[column]) - set(allowed))
+        if bad:
+            raise ContentError(f"synthesis_positions.csv: column {column!r} has unknown value(s) {bad}; "
+                               f"known: {', '.join(allowed)}")
+    wrong = frame[frame["doc"] != frame["voice"].map(SYNTHESIS_VOICES)]
+    if len(wrong):
+        raise ContentError(f"synthesis_positions.csv: row(s) {list(wrong['id'])} give a voice the wrong doc")
+    return frame
+
+
+def synthesis_cruxes() -> pd.DataFrame:
+    """Where the voices disagree on a question, the crux: ``question, between, crux, lessons``.
+
+    ``between`` lists the voices (separated by ``" | "``); ``lessons`` the lessons that cover it.
+    """
+    frame = _table("synthesis_cruxes.csv", SYNTHESIS_CRUX_COLUMNS)
+    voices = {v for cell in frame["between"] for v in cell.split(" | ")}
+    bad = sorted(voices - set(SYNTHESIS_VOICES))
+    if bad:
+        raise ContentError(f"synthesis_cruxes.csv: unknown voice(s) {bad}")
+    return frame
+
+
+def side_by_side() -> pd.DataFrame:
+    """The side-by-side table: one row per question, one column per voice (lesson 06).
+
+    Each cell is the position followed by where the course covers it, e.g. ``"... (lesson 04,
+    section 3)"``; a last column ``crux`` names the crux where two voices disagree (empty if the
+    course names none).
+    """
+    pos = synthesis_positions()
+    pos["cell"] = pos["position"] + " (lesson " + pos["lesson"] + ", section " + pos["section"] + ")"
+    wide = pos.pivot(index="question", columns="voice", values="cell")
+    qs = synthesis_questions()
+    wide = wide.loc[qs["question"], list(SYNTHESIS_VOICES)]
+    cruxes = synthesis_cruxes().groupby("question")["crux"].apply(" / ".join)
+    wide["crux"] = [cruxes.get(q, "") for q in wide.index]
+    wide.index = qs["text"].values
+    wide.index.name = "question"
+    wide.columns.name = None
+    return wide
+
+
+class Markdown(str):
+    """Markdown text that a notebook renders as Markdown (and prints as itself elsewhere)."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+
+def side_by_side_markdown(*, lesson_dir: str = "") -> Markdown:
+    """The side-by-side table as Markdown: per question, each voice's answer linked to its lesson.
+
+    ``lesson_dir`` is prefixed to the notebook names in the links (empty: the lessons' folder).
+    Where the voices disagree, the crux follows the table.
+    """
+    pos = synthesis_positions()
+    cruxes = synthesis_cruxes()
+    out = []
+    for q in synthesis_questions().itertuples():
+        out.append(f"**{q.text}**\n")
+        out.append("| voice (document) | position, in the course's words | kind | where |")
+        out.append("|---|---|---|---|")
+        rows = pos[pos["question"] == q.question].set_index("voice").loc[list(SYNTHESIS_VOICES)]
+        for voice, r in rows.iterrows():
+            link = f"[lesson {r['lesson']}, § {r['section']}]({lesson_dir}{LESSON_FILES[r['lesson']]})"
+            out.append(f"| {voice} (`{r['doc']}`) | {r['position']} | {r['kind']} | {link} |")
+        for c in cruxes[cruxes["question"] == q.question].itertuples():
+            les = ", ".join(f"[{x}]({lesson_dir}{LESSON_FILES[x]})" for x in c.lessons.split(", "))
+            out.append(f"\n*Crux ({c.between.replace(' | ', ' vs. ')}; lessons {les}):* {c.crux}")
+        out.append("")
+    return Markdown("\n".join(out))

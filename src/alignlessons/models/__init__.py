@@ -13,10 +13,12 @@ inputs and raises ``ValueError`` naming the parameter, its value and the allowed
 ``deployment``      Karnofsky's action vs. inaction risk for Magma; Phases 1–3
 ``offense_defense`` a contest success function for safe vs. dangerous AI resources
 ``evidence``        updating on shared evidence; warnings that may come too late
+``policy``          one policy through every model at once (composition only; lesson 06)
 ==================  =========================================================================
 """
 from . import (deployment, evidence, offense_defense, plans, racing, research, takeoff, transition,
                unilateralist)
+from . import policy  # composes the models above; import last
 
 __all__ = ["deployment", "evidence", "offense_defense", "plans", "racing", "research", "takeoff",
-           "transition", "unilateralist"]
+           "transition", "unilateralist", "policy"]

@@ -9,6 +9,7 @@ from .evidence import (EvidenceExplorer, WarningExplorer, evidence_explorer, evi
                        warning_explorer, warning_kernel_free)
 from .offense_defense import OffenseDefenseExplorer, offense_defense_explorer, offense_defense_kernel_free
 from .plans import PlansExplorer, plans_explorer, plans_kernel_free
+from .policy import PolicyExplorer, policy_explorer, policy_kernel_free
 from .racing import RacingExplorer, racing_explorer, racing_kernel_free
 from .research import ResearchExplorer, research_explorer, research_kernel_free
 from .takeoff import TakeoffExplorer, takeoff_explorer, takeoff_kernel_free
@@ -27,6 +28,7 @@ EXPLORERS = {
     "offense_defense": (offense_defense_explorer, offense_defense_kernel_free),
     "evidence": (evidence_explorer, evidence_kernel_free),
     "warning": (warning_explorer, warning_kernel_free),
+    "policy": (policy_explorer, policy_kernel_free),
 }
 
 __all__ = ["EXPLORERS"] + sorted(
