@@ -639,6 +639,11 @@ def test_nothing_leaks_into_outputs_or_feedback(name, batches):
             assert marker not in student_outputs, (student, marker)
         leaked = [s for s in secrets if s in student_outputs]
         assert not leaked, f"{student}'s outputs show hidden tests: {leaked[:3]}"
+        if student == "h_links":  # the jail's working folder holds the submission's regular files only
+            listing = re.search(r"listing (\[[^\]]*\])", student_outputs)
+            assert listing, student_outputs[-1500:]
+            seen = set(ast.literal_eval(listing.group(1)))
+            assert seen <= {"timestamp.txt"}, f"the jail shows {sorted(seen)}"
         if student == "h_spy_calls":
             assert "SPY-LOG 0 []" in student_outputs and "SPY-FILE \\n" in student_outputs, student_outputs[-2000:]
         assert len(graded) < 5_000_000, f"{student}: outputs were not limited ({len(graded)} bytes)"

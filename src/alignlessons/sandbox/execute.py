@@ -496,7 +496,11 @@ class IsolatedExecute(_OutputLimit, Execute):
         return km
 
     async def _async_grade(self) -> None:
-        cwd = (self.resources.get("metadata") or {}).get("path") or os.getcwd()
+        cwd = (self.resources.get("metadata") or {}).get("path")
+        if not cwd:  # never run a submission in (or copy into its jail) the grader's own folder
+            import tempfile
+
+            cwd = tempfile.mkdtemp(prefix="alignlessons-empty-")
         student_end, test_end = socket.socketpair()
         self.km = self._manager("student", student_end.fileno())
         tester = None

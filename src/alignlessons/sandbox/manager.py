@@ -189,10 +189,13 @@ class SandboxKernelManager(AsyncKernelManager):
             from .files import stage_for_jail
 
             staged = state / "submission"
-            found = stage_for_jail(kw.get("cwd") or os.getcwd(), str(staged),
-                                   max_bytes=self.scratch_limit)
+            staged.mkdir(mode=0o700)
+            # Only the folder the notebook runs in, named explicitly; never the grader's own
+            # working folder (the course root) by default.
+            found = (stage_for_jail(kw["cwd"], str(staged), max_bytes=self.scratch_limit)
+                     if kw.get("cwd") else None)
             self._staged = str(staged)
-            self.staging_refused = found.reasons()
+            self.staging_refused = found.reasons() if found else []
         (state / "settings.json").write_text(json.dumps(self._settings(sandboxed)))
         env = dict(kw.get("env") or os.environ)
         env["ALIGNLESSONS_SANDBOX_STATE"] = str(state)

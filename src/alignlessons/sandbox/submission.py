@@ -149,7 +149,21 @@ class SafeNotebookExporter(NotebookExporter):
         """Read the submitted notebook without following a symbolic link: a link (e.g. to
         another student's notebook or a course file), a hard link, a FIFO or a device is not
         read at all and is graded as the blank student version, flagged."""
+        import datetime
+
         resources = resources if resources is not None else {}
+        if not isinstance(resources.get("metadata"), dict):
+            resources["metadata"] = {}
+        # As nbconvert's own from_filename: the notebook's folder is where it runs.
+        folder, basename = os.path.split(filename)
+        resources["metadata"]["name"] = os.path.splitext(basename)[0]
+        resources["metadata"]["path"] = folder
+        try:
+            mtime = os.lstat(filename).st_mtime
+            resources["metadata"]["modified_date"] = datetime.datetime.fromtimestamp(
+                mtime, tz=datetime.timezone.utc).strftime("%B %d, %Y")
+        except OSError:
+            pass
         refusal = describe_refusal(filename)
         if refusal is not None:
             return self._blank(resources, f"it was not read because {refusal}", **kw)
