@@ -67,7 +67,7 @@ class SandboxKernelClient(AsyncKernelClient):
     def _create_connected_socket(self, channel, identity=None):
         url = self._make_url(channel)
         sock = self.context.socket(channel_socket_types[channel])
-        sock.linger = 1000
+        sock.linger = 0  # nothing is worth delivering to a kernel that is gone (never wait at exit)
         if identity:
             sock.identity = identity
         harden_socket(sock, url)
@@ -115,7 +115,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def _create_connected_socket(self, channel, identity=None):
         url = self._make_url(channel)
         sock = self.context.socket(channel_socket_types[channel])
-        sock.linger = 1000
+        sock.linger = 0  # nothing is worth delivering to a kernel that is gone (never wait at exit)
         if identity:
             sock.identity = identity
         harden_socket(sock, url)
