@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -634,8 +635,9 @@ def test_nothing_leaks_into_outputs_or_feedback(name, batches):
         nb = nbformat.reads(graded, as_version=4)
         student_outputs = "".join(str(c.get("outputs", "")) for c in nb.cells
                                   if not C.meta(c).get("locked"))
-        for marker in ("FOUND", "LISTED", "CHANGED", "CONNECTED", CANARY, "BEGIN SOLUTION", "HIDDEN TESTS",
-                       "SPY-CALL", "MARK SCHEME ==="):
+        markers = ("FOUND", "LISTED", "CHANGED", "CONNECTED", CANARY, "BEGIN SOLUTION", "HIDDEN TESTS",
+                   "SPY-CALL", "MARK SCHEME ===")
+        for marker in markers if student != "h_bad_markers" else markers[:5]:  # (its own markers)
             assert marker not in student_outputs, (student, marker)
         leaked = [s for s in secrets if s in student_outputs]
         assert not leaked, f"{student}'s outputs show hidden tests: {leaked[:3]}"
@@ -655,26 +657,60 @@ def test_nothing_leaks_into_outputs_or_feedback(name, batches):
         assert "SPY-CALL (" not in html
 
 
+class _ActiveContent(HTMLParser):
+    """Finds what a browser would run in a page: script elements, event-handler attributes,
+    script URLs, frames and plug-ins that carry the corpus's payload marker."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._script = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._script = True
+        if tag in ("iframe", "object", "embed", "frame"):
+            self.found.append(f"<{tag}>")
+        for key, value in attrs:
+            value = value or ""
+            if key.startswith("on") and "XSS_RAN" in value:
+                self.found.append(f"<{tag} {key}>")
+            if key in ("href", "src", "srcdoc", "action", "formaction", "xlink:href") and (
+                    value.strip().lower().startswith(("javascript:", "vbscript:")) or "XSS_RAN" in value):
+                self.found.append(f"<{tag} {key}={value[:40]}>")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script = False
+
+    def handle_data(self, data):
+        if self._script and "XSS_RAN" in data:
+            self.found.append("<script> with the payload")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_student_content_is_inert_where_graders_and_students_render_it(name, batches):
     """No output, markdown, raw cell, attachment or metadata of a submission can run a script
     where it is rendered: the autograded notebook (formgrader, JupyterLab) and the feedback."""
     batch = batches[name]
     graded = nbformat.read(batch.root / "autograded" / "h_xss" / name / batch.filename, as_version=4)
-    shown = copy.deepcopy(graded)
-    for cell in shown.cells:  # code is shown as (escaped) text; everything else is rendered
-        if cell.cell_type == "code":
-            cell.source = ""
-    text = nbformat.writes(shown)
-    for marker in XSS_MARKERS:
-        assert marker not in text.replace("&lt;script", ""), (marker, [m.start() for m in re.finditer(re.escape(marker), text)][:3])
-    assert "widgets" not in graded.metadata
+    allowed = {"text/plain", "image/png", "image/jpeg"}
+    for cell in graded.cells:
+        for out in cell.get("outputs", []) or []:
+            extra = {m for m in (out.get("data") or {}) if m not in allowed and "vegalite" not in m}
+            assert not extra, f"rich output kept: {extra}"
+        if cell.cell_type in ("markdown", "raw") and not C.meta(cell).get("locked"):
+            assert "<" not in cell.source and "](javascript:" not in cell.source, cell.source[:200]
+        for att in (cell.get("attachments") or {}).values():
+            assert set(att) <= {"image/png", "image/jpeg"}, att.keys()
+        assert set(cell.metadata) <= {"nbgrader", "deletable", "editable", "tags"}, cell.metadata
+        for tag in cell.metadata.get("tags", []):
+            assert re.fullmatch(r"[A-Za-z0-9_\-]+", tag), tag
+    assert set(graded.metadata) <= {"kernelspec", "language_info", "alignlessons"}, graded.metadata
     html = (batch.root / "feedback" / "h_xss" / name / batch.filename.replace(".ipynb", ".html")).read_text()
-    body = html[html.find("<body"):]
-    for marker in ("XSS_RAN", ):
-        for m in re.finditer(marker, body):
-            context = body[max(0, m.start() - 80): m.start()]
-            assert "<script" not in context and "onerror=" not in context and "onload=" not in context, context
+    scan = _ActiveContent()
+    scan.feed(html)
+    assert scan.found == [], scan.found
 
 
 def test_warnings_are_ignored_when_scoring():
