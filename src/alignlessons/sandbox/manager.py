@@ -61,18 +61,23 @@ def harden_socket(sock, url: str) -> None:
     sock.setsockopt(zmq.RCVHWM, RECEIVE_QUEUE)
 
 
+def _connected_socket(owner, channel, identity=None):
+    """``ConnectionFileMixin._create_connected_socket`` with :func:`harden_socket` applied
+    before the socket connects (for the grader's client and for the manager's control socket)."""
+    url = owner._make_url(channel)
+    sock = owner.context.socket(channel_socket_types[channel])
+    sock.linger = 0  # nothing is worth delivering to a kernel that is gone (never wait at exit)
+    if identity:
+        sock.identity = identity
+    harden_socket(sock, url)
+    sock.connect(url)
+    return sock
+
+
 class SandboxKernelClient(AsyncKernelClient):
     """The grader's client of a sandboxed kernel: hardened sockets (:func:`harden_socket`)."""
 
-    def _create_connected_socket(self, channel, identity=None):
-        url = self._make_url(channel)
-        sock = self.context.socket(channel_socket_types[channel])
-        sock.linger = 0  # nothing is worth delivering to a kernel that is gone (never wait at exit)
-        if identity:
-            sock.identity = identity
-        harden_socket(sock, url)
-        sock.connect(url)
-        return sock
+    _create_connected_socket = _connected_socket
 
 
 class SandboxKernelManager(AsyncKernelManager):
@@ -112,15 +117,7 @@ class SandboxKernelManager(AsyncKernelManager):
     def _client_factory_default(self):
         return SandboxKernelClient
 
-    def _create_connected_socket(self, channel, identity=None):
-        url = self._make_url(channel)
-        sock = self.context.socket(channel_socket_types[channel])
-        sock.linger = 0  # nothing is worth delivering to a kernel that is gone (never wait at exit)
-        if identity:
-            sock.identity = identity
-        harden_socket(sock, url)
-        sock.connect(url)
-        return sock
+    _create_connected_socket = _connected_socket
 
     @default("transport")
     def _transport_default(self) -> str:
