@@ -482,6 +482,22 @@ CLAIM_GROUPS = (
 )
 
 
+def _check_known(frame: pd.DataFrame, filename: str, columns: dict, noun: str = "label(s)") -> None:
+    """Raise ContentError if a column holds a value outside its known list."""
+    for column, known in columns.items():
+        bad = sorted(set(frame[column]) - set(known))
+        if bad:
+            raise ContentError(f"{filename}: column {column!r} has unknown {noun} {bad}; "
+                               f"known: {', '.join(known)}")
+
+
+def _whole_numbers(frame: pd.DataFrame, filename: str, column: str) -> None:
+    """Turn a column of whole numbers into ints, or raise ContentError naming it."""
+    if not frame[column].str.fullmatch(r"\d+").all():
+        raise ContentError(f"{filename}: column {column!r} must hold whole numbers")
+    frame[column] = frame[column].astype(int)
+
+
 def annotations() -> pd.DataFrame:
     """``planning-for-agi``'s highlighted claims, each with the annotator's note that follows it.
 
@@ -498,14 +514,8 @@ def annotations() -> pd.DataFrame:
     attributed), or ``"none in the documents"``. Sorted by ``order``.
     """
     frame = _table("annotations.csv", ANNOTATION_COLUMNS, id_column="id")
-    for column, known in (("kind", ANNOTATION_KINDS), ("claim_group", CLAIM_GROUPS)):
-        bad = sorted(set(frame[column]) - set(known))
-        if bad:
-            raise ContentError(f"annotations.csv: column {column!r} has unknown label(s) {bad}; "
-                               f"known: {', '.join(known)}")
-    if not frame["order"].str.fullmatch(r"\d+").all():
-        raise ContentError("annotations.csv: column 'order' must hold whole numbers")
-    frame["order"] = frame["order"].astype(int)
+    _check_known(frame, "annotations.csv", {"kind": ANNOTATION_KINDS, "claim_group": CLAIM_GROUPS})
+    _whole_numbers(frame, "annotations.csv", "order")
     if not frame["order"].is_unique:
         raise ContentError("annotations.csv: column 'order' has duplicate values")
     return frame.sort_values("order").reset_index(drop=True)
@@ -544,10 +554,7 @@ def hilton_claims() -> pd.DataFrame:
     assignment to sort, so their labels are in no course data.
     """
     frame = _table("hilton_claims.csv", HILTON_CLAIM_COLUMNS, id_column="id")
-    bad = sorted(set(frame["label"]) - set(HILTON_LABELS))
-    if bad:
-        raise ContentError(f"hilton_claims.csv: column 'label' has unknown label(s) {bad}; "
-                           f"known: {', '.join(HILTON_LABELS)}")
+    _check_known(frame, "hilton_claims.csv", {"label": HILTON_LABELS})
     return frame
 
 
@@ -564,14 +571,9 @@ def thread_comments() -> pd.DataFrame:
     ``summary`` are the course's reading, in its own words.
     """
     frame = _table("thread_comments.csv", THREAD_COMMENT_COLUMNS, id_column="id")
-    for column, known in (("stance", COMMENT_STANCES), ("identification", IDENTIFICATIONS)):
-        bad = sorted(set(frame[column]) - set(known))
-        if bad:
-            raise ContentError(f"thread_comments.csv: column {column!r} has unknown value(s) "
-                               f"{bad}; known: {', '.join(known)}")
-    if not frame["line"].str.fullmatch(r"\d+").all():
-        raise ContentError("thread_comments.csv: column 'line' must hold whole numbers")
-    frame["line"] = frame["line"].astype(int)
+    _check_known(frame, "thread_comments.csv",
+                 {"stance": COMMENT_STANCES, "identification": IDENTIFICATIONS}, noun="value(s)")
+    _whole_numbers(frame, "thread_comments.csv", "line")
     targets = set(_table("hilton_claims.csv", HILTON_CLAIM_COLUMNS, id_column="id")["id"])
     targets |= set(frame["id"]) | {"not in copy"}
     bad = sorted(set(frame["replies_to"]) - targets)
@@ -655,13 +657,10 @@ def synthesis_positions() -> pd.DataFrame:
     ``section`` say where the course covers it. One row per question and voice.
     """
     frame = _table("synthesis_positions.csv", SYNTHESIS_POSITION_COLUMNS, id_column="id")
-    for column, allowed in (("kind", POSITION_KINDS), ("voice", tuple(SYNTHESIS_VOICES)),
-                            ("question", tuple(synthesis_questions()["question"])),
-                            ("lesson", tuple(LESSON_FILES))):
-        bad = sorted(set(frame[column]) - set(allowed))
-        if bad:
-            raise ContentError(f"synthesis_positions.csv: column {column!r} has unknown value(s) {bad}; "
-                               f"known: {', '.join(allowed)}")
+    _check_known(frame, "synthesis_positions.csv",
+                 {"kind": POSITION_KINDS, "voice": tuple(SYNTHESIS_VOICES),
+                  "question": tuple(synthesis_questions()["question"]), "lesson": tuple(LESSON_FILES)},
+                 noun="value(s)")
     wrong = frame[frame["doc"] != frame["voice"].map(SYNTHESIS_VOICES)]
     if len(wrong):
         raise ContentError(f"synthesis_positions.csv: row(s) {list(wrong['id'])} give a voice the wrong doc")
