@@ -19,10 +19,11 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab test setup outputs assignments html bench lock clean help
+.PHONY: lab instructor-lab test setup outputs assignments html bench lock clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (extra server options: make lab ARGS='--no-browser --port=8899')"
+	@echo "make instructor-lab - JupyterLab with nbgrader's instructor tools (COURSE_DIR=your course root)"
 	@echo "make test   - run every test (unit, nbval over lessons, nbgrader round trip, browser tests if chromium is installed)"
 	@echo "contributors: make outputs | make assignments | make html | make bench | make lock"
 
@@ -39,9 +40,16 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 
 setup: $(STAMP)
 
+# Learner mode: no nbgrader authoring or grading UI (deploy/jupyter/learner switches it off).
 lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/deploy/jupyter/learner$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" \
 		--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(ROOT_FLAG) $(ARGS)
+
+# Instructors: JupyterLab with nbgrader's Formgrader, Create Assignment, Validate and course
+# menus, in a course root (COURSE_DIR=~/alignlessons-2026) or in this repository (.nbgrader/).
+instructor-lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" $(ROOT_FLAG) $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)

@@ -37,14 +37,16 @@ def wait_for_http(url: str, timeout: float = 60, proc: subprocess.Popen | None =
 
 
 @contextlib.contextmanager
-def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None, extra: str = ""):
-    """Run `make lab ARGS=...` exactly as the README says, on a loopback port, then stop it."""
+def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None, extra: str = "",
+             target: str = "lab"):
+    """Run `make lab ARGS=...` exactly as the README says (or another make target that starts
+    JupyterLab, e.g. ``instructor-lab``), on a loopback port, then stop it."""
     args = f"--no-browser --port={port} --IdentityProvider.token={TOKEN} --ServerApp.port_retries=0 {extra}"
     out = open(log, "w") if log else subprocess.DEVNULL
     env = dict(os.environ)
     env.pop("MAKEFLAGS", None)
     env.pop("MAKELEVEL", None)
-    cmd = ["make", "-s", "-C", str(ROOT), "lab", f"ARGS={args}"]
+    cmd = ["make", "-s", "-C", str(ROOT), target, f"ARGS={args}"]
     if root_dir is not None:
         cmd.append(f"COURSE_DIR={root_dir}")
     proc = subprocess.Popen(cmd, stdout=out,
