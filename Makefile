@@ -19,7 +19,7 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab instructor-lab test setup outputs assignments html bench lock clean help
+.PHONY: lab instructor-lab test setup hub-setup outputs assignments html bench lock clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (extra server options: make lab ARGS='--no-browser --port=8899')"
@@ -40,6 +40,16 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 
 setup: $(STAMP)
 
+# The class server's proxy (configurable-http-proxy, pinned by deploy/jupyterhub/package-lock.json).
+# Without npm it is skipped, and so is the class-server test (it says why).
+HUB_STAMP := deploy/jupyterhub/node_modules/.installed
+$(HUB_STAMP): deploy/jupyterhub/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix deploy/jupyterhub --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "note: npm not found, the class-server proxy is not installed (tests marked hub will skip)"; fi
+
+hub-setup: $(STAMP) $(HUB_STAMP)
+
 # Learner mode: no nbgrader authoring or grading UI (deploy/jupyter/learner switches it off).
 lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(CURDIR)/deploy/jupyter/learner$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
@@ -51,7 +61,7 @@ lab: $(STAMP)
 instructor-lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" $(ROOT_FLAG) $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(HUB_STAMP)
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
 
 # Re-execute every lesson in a fresh kernel and store its outputs (then review the diff).
@@ -72,7 +82,7 @@ bench: $(STAMP)
 # Re-resolve the pinned set from pyproject.toml (needs the package index) and write requirements.lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test,hub]'
 	.lock-venv/bin/pip freeze --exclude-editable --exclude alignlessons > requirements.lock
 	rm -rf .lock-venv
 
