@@ -58,8 +58,9 @@ lab: $(STAMP)
 
 # Instructors: JupyterLab with nbgrader's Formgrader, Create Assignment, Validate and course
 # menus, in a course root (COURSE_DIR=~/alignlessons-2026) or in this repository (.nbgrader/).
+# (nbgrader's formgrader reads the nbgrader_config.py of the folder the server starts in.)
 instructor-lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" $(ROOT_FLAG) $(ARGS)
+	cd "$(COURSE_DIR)" && $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" $(ROOT_FLAG) $(ARGS)
 
 test: $(STAMP) $(HUB_STAMP)
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)

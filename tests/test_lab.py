@@ -35,12 +35,12 @@ NBGRADER_UI = ("Nbgrader", "Formgrader", "Create Assignment", "Create assignment
 ASSIGNMENT = "assignments/00_start_here/00_start_here.ipynb"
 
 
-def _nbgrader_ui_in_lab(page, port: int, shot: str) -> dict:
+def _nbgrader_ui_in_lab(page, port: int, shot: str, notebook: str = ASSIGNMENT) -> dict:
     """Open an assignment notebook in JupyterLab and report which nbgrader UI is on screen:
     menu-bar entries, toolbar buttons, side-panel tabs, and the commands of the palette."""
     from tests.browser_support import ARTIFACTS
 
-    page.goto(f"http://127.0.0.1:{port}/lab/tree/{ASSIGNMENT}?token={TOKEN}")
+    page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook}?token={TOKEN}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     page.wait_for_selector(".jp-NotebookPanel-toolbar", timeout=30_000)
     page.wait_for_timeout(1500)  # late plug-ins add their buttons after the notebook opens
@@ -90,13 +90,23 @@ def test_make_lab_shows_no_nbgrader_authoring_or_grading_ui(tmp_path):
 
 @pytest.mark.browser
 def test_instructor_lab_has_the_nbgrader_tools(tmp_path):
-    """The other side (and proof that the learner-mode check can see these tools at all)."""
+    """The other side (and proof that the learner-mode check can see these tools at all), in a
+    course root made by `alignlessons course init`, whose configuration the formgrader uses."""
+    import json
+
+    from alignlessons.course import init_course
     from tests.browser_support import offline_page
 
+    made = init_course(tmp_path / "course", exchange=tmp_path / "exchange", assignments=["00_start_here"])
     port = free_port()
-    with make_lab(port, log=tmp_path / "lab.log", target="instructor-lab"):
+    with make_lab(port, root_dir=made.root, log=tmp_path / "lab.log", target="instructor-lab"):
         with offline_page() as (page, _):
-            found = _nbgrader_ui_in_lab(page, port, "make-instructor-lab.png")
+            found = _nbgrader_ui_in_lab(page, port, "make-instructor-lab.png",
+                                        notebook="source/00_start_here/00_start_here.ipynb")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/formgrader/api/assignments?token={TOKEN}",
+                                    timeout=30) as resp:
+            listed = {a["name"] for a in json.loads(resp.read())}
     assert "menu bar" in found.get("Nbgrader", []), found
     for label in ("Formgrader", "Validate", "Create Assignment"):
         assert label in found, f"{label} missing from `make instructor-lab`: {found}"
+    assert listed == {"00_start_here"}, listed   # the course root's source/, not the repository's
