@@ -33,8 +33,9 @@ class Result(dict):
         return self.get("stdout", "")
 
 
-async def _run(cells: list[str], cwd: Path, *, timeout: float = 60, **traits) -> tuple[list[Result], SandboxKernelManager]:
-    km = SandboxKernelManager(**traits)
+async def _run(cells: list[str], cwd: Path, *, timeout: float = 60, manager=None,
+               **traits) -> tuple[list[Result], SandboxKernelManager]:
+    km = manager if manager is not None else SandboxKernelManager(**traits)
     await km.start_kernel(cwd=str(cwd))
     kc = km.client()
     kc.start_channels()
@@ -306,3 +307,83 @@ def test_launcher_refuses_to_start_outside_the_grader(tmp_path):
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 64
     assert "only for autograding" in proc.stderr
+
+
+# --- the jail is built by the kernel provisioner the spec names -----------------------------
+def test_the_sandbox_spec_names_the_sandbox_provisioner():
+    from importlib.metadata import entry_points
+
+    from alignlessons.sandbox import PROVISIONER_NAME
+    from alignlessons.sandbox.kernelspec import spec_dict
+    from alignlessons.sandbox.provisioner import SandboxProvisioner
+
+    spec = spec_dict()
+    assert spec["metadata"]["kernel_provisioner"]["provisioner_name"] == PROVISIONER_NAME
+    (ep,) = [ep for ep in entry_points(group="jupyter_client.kernel_provisioners")
+             if ep.name == PROVISIONER_NAME]
+    assert ep.load() is SandboxProvisioner
+
+
+@pytest.mark.sandbox
+def test_any_kernel_manager_starts_the_sandbox_spec_in_the_jail(course, tmp_path, monkeypatch):
+    """Not only nbgrader through SandboxKernelManager: jupyter_client's own manager, given the
+    installed grading spec, builds the same jail (the provisioner does it)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    from alignlessons.sandbox import KERNEL_NAME
+    from alignlessons.sandbox.kernelspec import install
+
+    install(tmp_path / "kernels")
+    ksm = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+    work = course / "autograded" / "alice" / "a1"
+    code = f"""
+import os
+print("cwd", os.getcwd(), sorted(os.listdir(".")))
+try:
+    print("READ", open({str(course / 'gradebook.db')!r}).read())
+except OSError as e:
+    print("blocked", type(e).__name__)
+"""
+    (res,), km = run([code], work, manager=km)
+    assert type(km.provisioner).__name__ == "SandboxProvisioner"
+    assert res["error"] is None, res
+    assert "cwd /home/student/a1 ['data.csv']" in res.out, res.out
+    assert "READ" not in res.out and CANARY not in res.out, res.out
+
+
+@pytest.mark.sandbox
+def test_a_spec_written_before_the_provisioner_still_gets_the_jail(course, tmp_path):
+    """A course root initialised by an older version has a kernel.json without the provisioner
+    stanza: SandboxKernelManager still starts it through the sandbox provisioner."""
+    import json
+
+    from alignlessons.sandbox.kernelspec import install
+
+    path = install(tmp_path / "kernels")
+    spec = json.loads(path.read_text())
+    del spec["metadata"]["kernel_provisioner"]
+    path.write_text(json.dumps(spec))
+    work = course / "autograded" / "alice" / "a1"
+    (res,), km = run(["import os; print('cwd', os.getcwd())"], work, kernel_spec_file=str(path))
+    assert type(km.provisioner).__name__ == "SandboxProvisioner"
+    assert "cwd /home/student/a1" in res.out, res
+
+
+@pytest.mark.sandbox
+def test_the_state_folder_is_removed_after_shutdown(course):
+    work = course / "autograded" / "alice" / "a1"
+
+    async def go():
+        km = SandboxKernelManager()
+        await km.start_kernel(cwd=str(work))
+        state = km.provisioner.state_dir
+        alive = state is not None and (state / "settings.json").is_file()
+        await km.shutdown_kernel(now=True)
+        await km.cleanup_resources()
+        return state, alive
+
+    state, alive = asyncio.run(go())
+    assert alive, state
+    assert not state.exists(), sorted(state.iterdir())

@@ -29,6 +29,8 @@ import shutil
 
 KERNEL_NAME = "alignlessons-sandbox"
 KERNEL_DISPLAY_NAME = "Python 3 (alignlessons grading sandbox)"
+#: The kernel provisioner that builds the jail (entry point; :mod:`.provisioner`).
+PROVISIONER_NAME = "alignlessons-sandbox-provisioner"
 
 #: Paths inside the jail.
 JAIL_RUN = "/run/alignlessons"

@@ -7,26 +7,27 @@ In ``nbgrader_config.py`` (``alignlessons course init`` writes these with defaul
     c.SandboxKernelManager.wall_limit = 3600             # seconds before the jail is killed
     c.SandboxKernelManager.process_limit = 64            # processes/threads in the jail
     c.SandboxKernelManager.allow_unsandboxed = False     # True: run without bubblewrap (unsafe)
+
+The jail itself is built by the kernel provisioner the grading kernel spec names
+(:mod:`alignlessons.sandbox.provisioner`); this manager holds the settings, gives the kernel
+its role and bridge socket, and hands out the hardened client. The jupyter_client internals it
+still overrides have no public hook: socket creation (options set before connecting) and the
+interrupt/shutdown requests to a kernel whose connection is gone.
 """
 from __future__ import annotations
 
-import asyncio
-import json
 import os
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.channels import HBChannel  # noqa: F401 - imported for its side effects on load
+from jupyter_client.channels import HBChannel
 from jupyter_client.connect import channel_socket_types
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Float, Integer, List, Unicode, default
+from traitlets import Bool, Float, Integer, List, Type, Unicode, default
 
-from . import JAIL_IPC_DIR, KERNEL_NAME, UNAVAILABLE_MESSAGE, SandboxUnavailable, bwrap_path
+from . import KERNEL_NAME, PROVISIONER_NAME
 from .kernelspec import spec_dict
 
 GiB = 1024 ** 3
@@ -74,9 +75,34 @@ def _connected_socket(owner, channel, identity=None):
     return sock
 
 
-class SandboxKernelClient(AsyncKernelClient):
-    """The grader's client of a sandboxed kernel: hardened sockets (:func:`harden_socket`)."""
+class SandboxHBChannel(HBChannel):
+    """The heartbeat channel with a hardened socket. jupyter_client's own makes a new socket
+    and connects again whenever a beat is missed: through a link the jail put in place of the
+    kernel's socket, that would reach a host socket. This one checks the endpoint each time
+    (:func:`harden_socket`) and stays unconnected (the heart is then reported dead) if it is
+    not the kernel's socket."""
 
+    def _create_socket(self) -> None:
+        import zmq
+
+        if self.socket is not None:
+            self.poller.unregister(self.socket)
+            self.socket.close()
+        self.socket = self.context.socket(zmq.REQ)
+        self.socket.linger = 0
+        try:
+            harden_socket(self.socket, self.address)
+            self.socket.connect(self.address)
+        except (OSError, RuntimeError):
+            pass  # not the kernel's socket (or gone): no connection, the heart counts as dead
+        self.poller.register(self.socket, zmq.POLLIN)
+
+
+class SandboxKernelClient(AsyncKernelClient):
+    """The grader's client of a sandboxed kernel: hardened sockets (:func:`harden_socket`),
+    also for the heartbeat (:class:`SandboxHBChannel`)."""
+
+    hb_channel_class = Type(SandboxHBChannel)
     _create_connected_socket = _connected_socket
 
 
@@ -142,10 +168,17 @@ class SandboxKernelManager(AsyncKernelManager):
                 self._kernel_spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
             except NoSuchKernel:  # not installed: the package's own spec
                 self._kernel_spec = KernelSpec(resource_dir="", **spec_dict())
-        return super().kernel_spec
+        spec = super().kernel_spec
+        if spec is not None and self.kernel_name == KERNEL_NAME:
+            # Always through the sandbox provisioner, also for a kernel.json written before
+            # the spec named it (or edited to name another one).
+            spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER_NAME, "config": {}}
+        return spec
 
-    # --- start ---------------------------------------------------------------------------------
-    def _settings(self, sandboxed: bool) -> dict:
+    # --- start: see alignlessons.sandbox.provisioner ------------------------------------------
+    def sandbox_settings(self, sandboxed: bool, *, submission_dir: str | None = None) -> dict:
+        """The launcher's settings for one kernel (written by the provisioner into its state
+        folder; read by :mod:`alignlessons.sandbox.launch` before it builds the jail)."""
         hidden = [os.getcwd(), str(Path(__file__).resolve().parents[3] / "solutions"),
                   os.path.expanduser("~"),
                   *self.hidden_paths]
@@ -159,102 +192,19 @@ class SandboxKernelManager(AsyncKernelManager):
             "ro_binds": list(self.extra_ro_binds), "hidden": hidden,
             "bridge_fd": self.bridge_fd if self.bridge_fd >= 0 else None,
             "bridge_timeout": self.bridge_timeout,
-            "submission_dir": getattr(self, "_staged", None),
+            "submission_dir": submission_dir,
         }
-
-    async def _async_pre_start_kernel(self, **kw):
-        sandboxed = bwrap_path(self.bwrap or None) is not None
-        if not sandboxed and not self.allow_unsandboxed:
-            detail = f" at {self.bwrap}" if self.bwrap else " on PATH"
-            raise SandboxUnavailable(UNAVAILABLE_MESSAGE.format(detail=detail))
-        if not sandboxed:
-            self.log.warning("alignlessons: bubblewrap is missing and allow_unsandboxed is set: "
-                             "student code runs WITHOUT the sandbox, with your permissions.")
-        self.transport = "ipc"
-        state = Path(tempfile.mkdtemp(prefix="alignlessons-kernel-"))
-        self._sandbox_state = state
-        self.connection_file = str(state / "kernel.json")
-        if sandboxed:
-            self.ip = JAIL_IPC_DIR + "/k"
-        else:
-            (state / "ipc").mkdir(mode=0o700)
-            self.ip = str(state / "ipc" / "k")
-        self._staged = None
-        if self.role == "student":
-            # The jail sees a private copy of the submission folder: regular files only, and no
-            # notebook (the one being graded holds the restored hidden tests and mark schemes).
-            from .files import stage_for_jail
-
-            staged = state / "submission"
-            staged.mkdir(mode=0o700)
-            # Only the folder the notebook runs in, named explicitly; never the grader's own
-            # working folder (the course root) by default.
-            found = (stage_for_jail(kw["cwd"], str(staged), max_bytes=self.scratch_limit)
-                     if kw.get("cwd") else None)
-            self._staged = str(staged)
-            self.staging_refused = found.reasons() if found else []
-        (state / "settings.json").write_text(json.dumps(self._settings(sandboxed)))
-        env = dict(kw.get("env") or os.environ)
-        env["ALIGNLESSONS_SANDBOX_STATE"] = str(state)
-        kw["env"] = env
-        if self.bridge_fd >= 0:
-            kw["pass_fds"] = tuple(sorted(set(kw.get("pass_fds", ())) | {self.bridge_fd}))
-        return await super()._async_pre_start_kernel(**kw)
-
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-        ready = self._sandbox_state / "ready.json"
-        deadline = time.monotonic() + 60
-        while not ready.exists():
-            if self.provisioner is None or await self.provisioner.poll() is not None:
-                raise RuntimeError("the sandboxed kernel did not start" + self._launcher_hint())
-            if time.monotonic() > deadline:
-                raise RuntimeError("the sandboxed kernel did not start within 60 s")
-            await asyncio.sleep(0.005)
-        self.ip = json.loads(ready.read_text())["ip"]
-        # The client must connect once, to the kernel's own sockets (it never reconnects): wait
-        # until the kernel has bound every one of them.
-        import stat
-
-        ports = [self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port]
-        while True:
-            try:
-                if all(stat.S_ISSOCK(os.lstat(f"{self.ip}-{p}").st_mode) for p in ports):
-                    break
-            except OSError:
-                pass
-            if self.provisioner is None or await self.provisioner.poll() is not None:
-                raise RuntimeError("the sandboxed kernel did not start" + self._launcher_hint())
-            if time.monotonic() > deadline:
-                raise RuntimeError("the sandboxed kernel did not open its sockets within 60 s")
-            await asyncio.sleep(0.005)
-
-    def _launcher_hint(self) -> str:
-        return " (see the kernel's messages above; is bubblewrap allowed to create user namespaces?)"
 
     # --- state ---------------------------------------------------------------------------------
     @property
     def killed_reason(self) -> str | None:
         """Why the launcher killed the kernel (e.g. the wall-clock limit), if it did."""
-        state = getattr(self, "_sandbox_state", None)
-        if state and (state / "killed.json").exists():
-            try:
-                return json.loads((state / "killed.json").read_text()).get("reason")
-            except (OSError, ValueError):
-                return "killed"
-        return None
+        return getattr(self.provisioner, "killed_reason", None)
 
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        state = getattr(self, "_sandbox_state", None)
-        if state is not None and not restart:
-            try:
-                from .launch import remove_cgroups
-
-                remove_cgroups(json.loads((state / "cgroups.json").read_text()))
-            except (OSError, ValueError):
-                pass
-            shutil.rmtree(state, ignore_errors=True)
+    @property
+    def staging_refused(self) -> list:
+        """What the staging of the submission folder refused, with reasons (student kernels)."""
+        return list(getattr(self.provisioner, "staging_refused", None) or [])
 
     # A kernel whose connection is gone (it died, or a message broke a limit) cannot be asked
     # to stop; the sends fail (zmq.Again) and the process is killed instead.
@@ -277,7 +227,3 @@ class SandboxKernelManager(AsyncKernelManager):
     interrupt_kernel = _async_interrupt_kernel
     request_shutdown = _async_request_shutdown
 
-    # jupyter_client binds these public names to its own coroutine functions: point them at ours.
-    cleanup_resources = _async_cleanup_resources
-    pre_start_kernel = _async_pre_start_kernel
-    _launch_kernel = _async_launch_kernel

@@ -1,0 +1,81 @@
+"""The grader's sockets to a sandboxed kernel connect only to a kernel's own socket, once."""
+from __future__ import annotations
+
+import os
+import socket
+import time
+
+import pytest
+import zmq
+
+from alignlessons.sandbox.manager import SandboxHBChannel, harden_socket
+
+
+@pytest.fixture
+def host_listener(tmp_path):
+    """A host service on a Unix socket, and a link to it where a kernel's socket would be."""
+    path = tmp_path / "host.sock"
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(str(path))
+    srv.listen(4)
+    srv.settimeout(0.5)
+    link = tmp_path / "k-5"
+    os.symlink(path, link)
+    yield srv, link
+    srv.close()
+
+
+def _connections(srv, window: float = 0.5) -> int:
+    """Connections the host service accepts within ``window`` seconds (a reconnecting peer
+    would come back again and again: count within the window only)."""
+    n, end = 0, time.monotonic() + window
+    while time.monotonic() < end:
+        try:
+            conn, _ = srv.accept()
+        except (TimeoutError, socket.timeout):
+            break
+        conn.close()
+        n += 1
+    return n
+
+
+def test_the_plain_heartbeat_would_follow_the_link(host_listener):
+    """The control: jupyter_client's own heartbeat socket connects through the link."""
+    srv, link = host_listener
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.REQ)
+    sock.linger = 0
+    sock.connect(f"ipc://{link}")
+    time.sleep(0.2)
+    try:
+        assert _connections(srv) >= 1
+    finally:
+        sock.close()
+        ctx.term()
+
+
+def test_the_sandbox_heartbeat_does_not(host_listener):
+    srv, link = host_listener
+    ctx = zmq.Context()
+    channel = SandboxHBChannel(context=ctx, address=f"ipc://{link}")
+    try:
+        for _ in range(3):  # each missed beat makes a new socket: none of them connects
+            channel._create_socket()
+            time.sleep(0.1)
+        assert _connections(srv) == 0
+    finally:
+        channel.socket.close()
+        ctx.term()
+
+
+def test_harden_socket_refuses_a_link(host_listener):
+    _srv, link = host_listener
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.DEALER)
+    try:
+        with pytest.raises(RuntimeError, match="not a socket"):
+            harden_socket(sock, f"ipc://{link}")
+        assert sock.getsockopt(zmq.RECONNECT_IVL) != -1  # refused before any option was set
+    finally:
+        sock.close(linger=0)
+        ctx.term()
