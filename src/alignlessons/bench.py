@@ -8,14 +8,14 @@
 
 `make bench` runs all of them.
 """
+
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 
 def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2) -> tuple[float, float]:
@@ -32,7 +32,7 @@ def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2
 
 
 def bench_notebooks() -> None:
-    from .tooling import ASSIGNMENTS, SOLUTIONS, execute_notebook, lesson_paths, assignment_names
+    from .tooling import ASSIGNMENTS, SOLUTIONS, assignment_names, execute_notebook, lesson_paths
 
     print("== Notebooks: execution time in a fresh kernel (wall clock, includes kernel start) ==")
     print(f"{'notebook':<55} {'seconds':>8}")
@@ -62,8 +62,10 @@ def bench_models() -> None:
         flag = "" if (s95 <= 0.005 and w95 <= 0.050) else "  (over target)"
         print(f"{name:<18} {s50 * 1e3:12.3f} {s95 * 1e3:12.3f} {w50 * 1e3:13.2f} {w95 * 1e3:13.2f}{flag}")
     games, seconds = racing_throughput()
-    print(f"racing Monte Carlo at n = 5: {games / seconds / 1e6:.1f} million games per second "
-          f"({games:,} games in {seconds:.2f} s; target >= 5)")
+    print(
+        f"racing Monte Carlo at n = 5: {games / seconds / 1e6:.1f} million games per second "
+        f"({games:,} games in {seconds:.2f} s; target >= 5)"
+    )
 
 
 def bench_widgets(changes: int = 200, seed: int = 0) -> None:
@@ -105,14 +107,12 @@ def bench_grading() -> None:
     run()
 
 
-SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets,
-            "grading": bench_grading}
+SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets, "grading": bench_grading}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m alignlessons.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("sections", nargs="*",
-                        help=f"which benchmarks to run: {', '.join(SECTIONS)} (default: all)")
+    parser.add_argument("sections", nargs="*", help=f"which benchmarks to run: {', '.join(SECTIONS)} (default: all)")
     args = parser.parse_args(argv)
     unknown = [s for s in args.sections if s not in SECTIONS]
     if unknown:

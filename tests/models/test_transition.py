@@ -1,4 +1,5 @@
 """Tests for alignlessons.models.transition."""
+
 from __future__ import annotations
 
 import math
@@ -17,6 +18,7 @@ dts = st.sampled_from([0.01, 0.05, 0.1, 0.5])
 
 
 # --- independent references --------------------------------------------------------------
+
 
 def loop_adaptation(c, rate, dt, a0=0.0):
     """Exact solution interval by interval, in a plain Python loop."""
@@ -56,6 +58,7 @@ def numeric_harm(c, rate, dt, exponent, substeps=400, tail_years=None):
 
 
 # --- correctness ---------------------------------------------------------------------------
+
 
 def test_single_step_closed_form():
     c = tr.staged_schedule(1, horizon=5.0, dt=0.05)
@@ -98,8 +101,7 @@ def test_staged_schedule_shape():
     assert np.all(tr.staged_schedule(1, horizon=1.0, dt=0.1) == 1.0)
 
 
-@pytest.mark.parametrize("n,spacing,rate", [(1, 1.0, 1.0), (3, 0.5, 1.0), (6, 1.0, 0.5),
-                                            (5, 0.25, 3.0)])
+@pytest.mark.parametrize("n,spacing,rate", [(1, 1.0, 1.0), (3, 0.5, 1.0), (6, 1.0, 0.5), (5, 0.25, 3.0)])
 def test_peak_and_delay_closed_forms(n, spacing, rate):
     c = tr.staged_schedule(n, spacing=spacing, horizon=10.0, dt=0.05)
     # Gap just after the k-th of n equal releases: (1/n) * sum_{j<k} exp(-rate*spacing*j).
@@ -127,6 +129,7 @@ def test_cost_is_weighted_sum():
 
 # --- both sides of the argument, as properties ---------------------------------------------
 
+
 @given(schedules, rates, dts)
 def test_linear_harm_does_not_depend_on_the_schedule(c, rate, dt):
     # The annotator's "at what cost?": with linear harm, every schedule that ends at the same
@@ -142,10 +145,8 @@ def test_gradual_lowers_peak_but_delays_benefit(n, spacing, rate):
     assert tr.peak_gap(gradual, rate=rate) < tr.peak_gap(sudden, rate=rate)
     assert tr.delayed_benefit(gradual) > tr.delayed_benefit(sudden) == 0.0
     # Convex harm favours spreading the gap out; concave harm favours getting it over with.
-    assert tr.cumulative_harm(gradual, rate=rate, exponent=2.0) < tr.cumulative_harm(
-        sudden, rate=rate, exponent=2.0)
-    assert tr.cumulative_harm(gradual, rate=rate, exponent=0.5) > tr.cumulative_harm(
-        sudden, rate=rate, exponent=0.5)
+    assert tr.cumulative_harm(gradual, rate=rate, exponent=2.0) < tr.cumulative_harm(sudden, rate=rate, exponent=2.0)
+    assert tr.cumulative_harm(gradual, rate=rate, exponent=0.5) > tr.cumulative_harm(sudden, rate=rate, exponent=0.5)
 
 
 @given(schedules, rates, dts)
@@ -156,17 +157,18 @@ def test_gap_bounds(c, rate, dt):
 
 # --- best schedule -------------------------------------------------------------------------
 
+
 def brute_best(n_steps, spacings, rate, weights, exponent, horizon=10.0, dt=0.05):
     wp, wh, wd = weights
     best = None
     for n in n_steps:
-        for s in ([0.0] if n == 1 else spacings):
+        for s in [0.0] if n == 1 else spacings:
             if n > 1 and (n - 1) * s > horizon - dt + 1e-9:
                 continue
             # Build the schedule by hand from release times k * s.
             c = np.zeros(round(horizon / dt))
             for k in range(n):
-                c[round(k * s / dt):] += 1.0 / n
+                c[round(k * s / dt) :] += 1.0 / n
             a = loop_adaptation(c, rate, dt)
             gap = c - a
             peak = gap.max()
@@ -180,14 +182,24 @@ def brute_best(n_steps, spacings, rate, weights, exponent, horizon=10.0, dt=0.05
 
 @pytest.mark.parametrize(
     "weights,rate,exponent",
-    [((1.0, 1.0, 1.0), 1.0, 1.0), ((3.0, 1.0, 1.0), 1.0, 1.0), ((1.0, 1.0, 0.2), 2.0, 1.0),
-     ((0.0, 1.0, 0.05), 1.0, 2.0)],
+    [
+        ((1.0, 1.0, 1.0), 1.0, 1.0),
+        ((3.0, 1.0, 1.0), 1.0, 1.0),
+        ((1.0, 1.0, 0.2), 2.0, 1.0),
+        ((0.0, 1.0, 0.05), 1.0, 2.0),
+    ],
 )
 def test_best_schedule_matches_brute_force(weights, rate, exponent):
     spacings = [0.25, 0.5, 1.0]
-    got = tr.best_schedule(n_steps=range(1, 9), spacings=spacings, rate=rate,
-                           peak_weight=weights[0], harm_weight=weights[1],
-                           delay_weight=weights[2], harm_exponent=exponent)
+    got = tr.best_schedule(
+        n_steps=range(1, 9),
+        spacings=spacings,
+        rate=rate,
+        peak_weight=weights[0],
+        harm_weight=weights[1],
+        delay_weight=weights[2],
+        harm_exponent=exponent,
+    )
     ref = brute_best(range(1, 9), spacings, rate, weights, exponent)
     assert (got.n_steps, got.spacing) == (ref[0], ref[1])
     assert got.cost == pytest.approx(ref[2], rel=1e-3)
@@ -196,8 +208,7 @@ def test_best_schedule_matches_brute_force(weights, rate, exponent):
 def test_weights_move_the_optimum():
     # Only delay counts: deploy at once. Only the peak counts: as many steps as allowed.
     assert tr.best_schedule(peak_weight=0.0, harm_weight=1.0, delay_weight=1.0).n_steps == 1
-    best = tr.best_schedule(n_steps=range(1, 7), peak_weight=1.0, harm_weight=0.0,
-                            delay_weight=0.0)
+    best = tr.best_schedule(n_steps=range(1, 7), peak_weight=1.0, harm_weight=0.0, delay_weight=0.0)
     assert best.n_steps == 6
 
 
@@ -205,11 +216,11 @@ def test_cost_table_skips_schedules_that_do_not_fit():
     table = tr.cost_table(n_steps=[1, 2, 12], spacings=[1.0, 5.0], horizon=10.0, dt=0.05)
     combos = list(zip(table["n_steps"], table["spacing"]))
     assert combos == [(1, 0.0), (2, 1.0), (2, 5.0)]  # 12 steps 1 year apart overrun 10 years
-    assert list(table.columns) == ["n_steps", "spacing", "peak_gap", "cumulative_harm",
-                                   "delayed_benefit", "cost"]
+    assert list(table.columns) == ["n_steps", "spacing", "peak_gap", "cumulative_harm", "delayed_benefit", "cost"]
 
 
 # --- sweep -----------------------------------------------------------------------------------
+
 
 def test_sweep_is_tidy():
     df = tr.sweep()
@@ -226,26 +237,36 @@ def test_sweep_is_tidy():
 
 # --- validation ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("bad", [[1.0, 0.5], [-1.0, 0.0], [0.0, float("nan")], [float("inf")],
-                                 np.ones((2, 2, 2)), "abc", None, []])
+
+@pytest.mark.parametrize(
+    "bad", [[1.0, 0.5], [-1.0, 0.0], [0.0, float("nan")], [float("inf")], np.ones((2, 2, 2)), "abc", None, []]
+)
 def test_bad_schedule(bad):
-    for fn in (tr.adaptation_path, tr.adaptation_gap, tr.peak_gap, tr.cumulative_harm,
-               tr.delayed_benefit, tr.cost):
+    for fn in (tr.adaptation_path, tr.adaptation_gap, tr.peak_gap, tr.cumulative_harm, tr.delayed_benefit, tr.cost):
         with pytest.raises(ValueError, match="schedule"):
             fn(bad)
 
 
-@pytest.mark.parametrize("name,bad", [("rate", 0.0), ("rate", -1.0), ("rate", float("nan")),
-                                      ("dt", 0.0), ("dt", float("inf")), ("initial", -1.0)])
+@pytest.mark.parametrize(
+    "name,bad",
+    [("rate", 0.0), ("rate", -1.0), ("rate", float("nan")), ("dt", 0.0), ("dt", float("inf")), ("initial", -1.0)],
+)
 def test_bad_dynamics_parameters(name, bad):
     for fn in (tr.adaptation_path, tr.adaptation_gap, tr.cumulative_harm, tr.cost):
         with pytest.raises(ValueError, match=name):
             fn([0.0, 1.0], **{name: bad})
 
 
-@pytest.mark.parametrize("name,bad", [("peak_weight", -1.0), ("harm_weight", float("nan")),
-                                      ("delay_weight", "1"), ("harm_exponent", 0.0),
-                                      ("harm_exponent", 11.0)])
+@pytest.mark.parametrize(
+    "name,bad",
+    [
+        ("peak_weight", -1.0),
+        ("harm_weight", float("nan")),
+        ("delay_weight", "1"),
+        ("harm_exponent", 0.0),
+        ("harm_exponent", 11.0),
+    ],
+)
 def test_bad_cost_parameters(name, bad):
     with pytest.raises(ValueError, match=name):
         tr.cost([0.0, 1.0], **{name: bad})
@@ -255,11 +276,19 @@ def test_bad_cost_parameters(name, bad):
 
 @pytest.mark.parametrize(
     "kwargs,name",
-    [({"n_steps": 0}, "n_steps"), ({"n_steps": 2.5}, "n_steps"), ({"n_steps": 1001}, "n_steps"),
-     ({"n_steps": 3, "spacing": 0.01}, "spacing"), ({"n_steps": 3, "spacing": 6.0}, "spacing"),
-     ({"n_steps": 3, "spacing": -1.0}, "spacing"), ({"n_steps": 2, "total": 0.0}, "total"),
-     ({"n_steps": 2, "horizon": 10.02}, "horizon"), ({"n_steps": 2, "horizon": 0.0}, "horizon"),
-     ({"n_steps": 2, "dt": 0.0}, "dt"), ({"n_steps": 2, "dt": 20.0}, "dt")],
+    [
+        ({"n_steps": 0}, "n_steps"),
+        ({"n_steps": 2.5}, "n_steps"),
+        ({"n_steps": 1001}, "n_steps"),
+        ({"n_steps": 3, "spacing": 0.01}, "spacing"),
+        ({"n_steps": 3, "spacing": 6.0}, "spacing"),
+        ({"n_steps": 3, "spacing": -1.0}, "spacing"),
+        ({"n_steps": 2, "total": 0.0}, "total"),
+        ({"n_steps": 2, "horizon": 10.02}, "horizon"),
+        ({"n_steps": 2, "horizon": 0.0}, "horizon"),
+        ({"n_steps": 2, "dt": 0.0}, "dt"),
+        ({"n_steps": 2, "dt": 20.0}, "dt"),
+    ],
 )
 def test_bad_staged_schedule(kwargs, name):
     with pytest.raises(ValueError, match=name):

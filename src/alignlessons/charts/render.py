@@ -15,6 +15,7 @@ content), so nbval can compare it exactly. The ``text/plain`` part is the chart'
 its text description, which doubles as alt text for screen readers and plain-text viewers.
 HTML exports inline the Vega libraries once per page (``alignlessons.export``).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,10 +7,12 @@ it allows, e.g. ``enmity must be a number in [0, 1]; got 1.5``.
 Scalars come back as Python ``float``/``int``; array-like input comes back as a float
 ``numpy.ndarray`` (so callers can broadcast). NaN and infinities are always rejected.
 """
+
 from __future__ import annotations
 
 import numbers
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -123,8 +125,7 @@ def probabilities(name: str, values: Any, *, min_len: int = 1) -> np.ndarray:
     arr = np.atleast_1d(arr)
     if arr.ndim != 1 or arr.size < min_len:
         raise ValueError(
-            f"{name} must be a flat sequence of at least {min_len} probabilities in [0, 1]; "
-            f"got {_show(values)}"
+            f"{name} must be a flat sequence of at least {min_len} probabilities in [0, 1]; got {_show(values)}"
         )
     return arr
 

@@ -37,6 +37,7 @@ actor builds an unaligned AGI), partial success, the order of the steps, and dep
 structures other than the two-regime mixture above (e.g. a step that makes the next one
 *less* likely). Step indices returned by functions are 0-based (step number = index + 1).
 """
+
 from __future__ import annotations
 
 import numpy as np

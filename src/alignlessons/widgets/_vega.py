@@ -9,6 +9,7 @@ The front end is an anywidget module: Vega, Vega-Lite and Vega-Embed are inlined
 ``vl-convert-python`` (no CDN), followed by a ~40-line renderer. The bundle is built on first
 use, not at import time.
 """
+
 from __future__ import annotations
 
 import functools
