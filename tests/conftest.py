@@ -7,9 +7,11 @@ test gets an isolated Jupyter/IPython configuration and a throwaway learner-data
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +35,6 @@ os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
 
 # --- system packages -------------------------------------------------------------------------
-import shutil
-
-import pytest
-
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 SYSTEM_SKIPS: list[str] = []
 

@@ -44,7 +44,7 @@ def traceback_for(line: int, ename="AssertionError", evalue="", colour=True) -> 
     return [
         "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
         f"\x1b[0;31m{ename}\x1b[0m                            Traceback (most recent call last)",
-        "Cell \x1b[0;32mIn[7], line %d\x1b[0m\n" % line + "\n".join(context) + "\n",
+        f"Cell \x1b[0;32mIn[7], line {line}\x1b[0m\n" + "\n".join(context) + "\n",
         f"\x1b[0;31m{ename}\x1b[0m: {evalue}",
     ]
 

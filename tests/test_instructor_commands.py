@@ -39,7 +39,7 @@ def test_readme_instructor_commands_work(tmp_path):
     venv_bin = Path(sys.executable).parent
     env = tooling.tool_env()
     results = []
-    for i, cmd in enumerate(readme_nbgrader_commands()):
+    for cmd in readme_nbgrader_commands():
         argv = cmd.split()
         argv[0] = str(venv_bin / "nbgrader")
         if argv[1] == "autograde":

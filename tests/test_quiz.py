@@ -184,7 +184,7 @@ def test_static_html_folds_feedback_for_every_option_inside_details():
 def test_static_text_has_question_and_lettered_options():
     lines = make_mc().static_text().splitlines()
     assert QUESTION in lines[0]
-    assert [line.strip() for line in lines[1:]] == [f"{l}. {o}" for l, o in zip("ABC", OPTIONS)]
+    assert [line.strip() for line in lines[1:]] == [f"{letter}. {o}" for letter, o in zip("ABC", OPTIONS)]
 
 
 # --- multiple choice: widget ----------------------------------------------------------------

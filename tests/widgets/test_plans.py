@@ -100,7 +100,7 @@ def test_typed_out_of_range_value_shows_message_and_keeps_chart(e):
 
 
 def test_controls_are_labelled_with_units_and_help(e):
-    for key, control in e.controls.items():
+    for control in e.controls.values():
         assert isinstance(control, Number)
         assert control.slider.description.strip() and control.unit in control.slider.description
         assert control.help

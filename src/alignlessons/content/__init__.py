@@ -29,8 +29,6 @@ known doc ids); a problem raises :class:`ContentError` naming the file, the 1-ba
 fresh copy, so changing a returned DataFrame never changes what the next caller sees.
 """
 
-from __future__ import annotations
-
 import csv
 import difflib
 import functools

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -35,6 +35,28 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+@overload
+def real(
+    name: str,
+    value: Any,
+    *,
+    lo: float | None = ...,
+    hi: float | None = ...,
+    lo_open: bool = ...,
+    hi_open: bool = ...,
+    allow_array: Literal[False],
+) -> float: ...
+@overload
+def real(
+    name: str,
+    value: Any,
+    *,
+    lo: float | None = ...,
+    hi: float | None = ...,
+    lo_open: bool = ...,
+    hi_open: bool = ...,
+    allow_array: bool = ...,
+) -> float | np.ndarray: ...
 def real(
     name: str,
     value: Any,
@@ -72,6 +94,24 @@ def real(
     return float(arr) if arr.ndim == 0 else arr
 
 
+@overload
+def integer(
+    name: str,
+    value: Any,
+    *,
+    lo: int | None = ...,
+    hi: int | None = ...,
+    allow_array: Literal[False] = ...,
+) -> int: ...
+@overload
+def integer(
+    name: str,
+    value: Any,
+    *,
+    lo: int | None = ...,
+    hi: int | None = ...,
+    allow_array: bool,
+) -> int | np.ndarray: ...
 def integer(
     name: str,
     value: Any,
@@ -130,7 +170,7 @@ def probabilities(name: str, values: Any, *, min_len: int = 1) -> np.ndarray:
     return arr
 
 
-def broadcast(**arrays: Any) -> list[np.ndarray]:
+def broadcast(**arrays: Any) -> tuple[np.ndarray, ...]:
     """Broadcast named array arguments together (as floats), or explain which shapes clash."""
     try:
         return np.broadcast_arrays(*(np.asarray(a, float) for a in arrays.values()))

@@ -465,7 +465,7 @@ def _check_dates(aligned_tai_month, risk_handled_month):
         raise ValueError(
             f"risk_handled_month must be None when aligned_tai_month is None (Phase 3 follows Phase 2); got {r:g}"
         )
-    if r is not None and r < a:
+    if r is not None and a is not None and r < a:
         raise ValueError(f"risk_handled_month must be in [aligned_tai_month, inf) = [{a:g}, inf); got {r:g}")
     return a, r
 

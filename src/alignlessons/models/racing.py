@@ -83,6 +83,8 @@ __all__ = [
 
 #: The information regimes, in increasing order of what the teams know.
 INFORMATION = ("none", "private", "public")
+#: Default capability weights of :func:`sweep` (a tuple: a default argument must not be mutable).
+_SWEEP_CAPABILITY_WEIGHTS = tuple(np.round(np.linspace(0.05, 3.0, 60), 4).tolist())
 
 # Largest number of teams :func:`simulate` will play: it loops over teams in Python, so
 # its speed falls with n (about 2 million games per second at 100 teams).
@@ -399,6 +401,7 @@ def simulate(
 
 
 def _grid(name: str, values: Any, *, kind: str) -> np.ndarray:
+    arr: float | np.ndarray
     if kind == "int":
         arr = integer(name, values, lo=2, allow_array=True)
     elif kind == "mu":
@@ -427,7 +430,7 @@ def _regimes(information: Any) -> list[str]:
 def sweep(
     *,
     n_teams: Any = (2, 5, 10),
-    capability_weight: Any = np.round(np.linspace(0.05, 3.0, 60), 4),
+    capability_weight: Any = _SWEEP_CAPABILITY_WEIGHTS,
     enmity: Any = (0.25, 0.5, 1.0),
     information: Any = INFORMATION,
 ) -> pd.DataFrame:

@@ -73,6 +73,8 @@ __all__ = [
 MODES = ("release", "block")
 #: :func:`sweep` policies: everyone uses the given threshold, or the conforming one.
 POLICIES = ("naive", "conforming")
+#: Default true values of :func:`sweep` (a tuple: a default argument must not be mutable).
+_SWEEP_TRUE_VALUES = tuple(np.round(np.linspace(-3.0, 3.0, 61), 4).tolist())
 
 _MAX_AGENTS = 1_000_000
 _MAX_SIMULATED_AGENTS = 10_000
@@ -190,8 +192,8 @@ def p_any_acts(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold
     v = real("true_value", true_value)
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
-    arrs = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(_happens(*arrs, "release"), n, v, sd, t)
+    bn, bv, bsd, bt = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return _as_result(_happens(bn, bv, bsd, bt, "release"), n, v, sd, t)
 
 
 def p_blocked(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold: Any = 0.0) -> float | np.ndarray:
@@ -256,8 +258,8 @@ def p_happens(
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
     md = _mode(mode)
-    arrs = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(_happens(*arrs, md), n, v, sd, t)
+    bn, bv, bsd, bt = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return _as_result(_happens(bn, bv, bsd, bt, md), n, v, sd, t)
 
 
 def conforming_threshold(
@@ -508,7 +510,7 @@ def _flat(arr: Any, name: str) -> np.ndarray:
 def sweep(
     *,
     n_agents: Any = (1, 2, 5, 10),
-    true_value: Any = np.round(np.linspace(-3.0, 3.0, 61), 4),
+    true_value: Any = _SWEEP_TRUE_VALUES,
     noise_sd: float = 1.0,
     threshold: float = 0.0,
     target: float = 0.5,

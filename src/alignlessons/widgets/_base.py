@@ -128,7 +128,7 @@ class Explorer(w.VBox):
 
     def __init__(self, controls: Mapping[str, w.Widget], **initial):
         self.controls = dict(controls)
-        for key, value in initial.items():
+        for key in initial:
             if key not in self.controls:
                 raise ValueError(f"unknown setting {key!r}; known: {', '.join(self.controls)}")
         self._hold = False

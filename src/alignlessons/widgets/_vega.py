@@ -46,7 +46,8 @@ function render({ model, el }) {
     box.innerHTML = "";
     label();
     // Embed with the current rows, so the first layout already has room for labels and legends.
-    const spec = { ...model.get("spec"), datasets: { ...(model.get("spec").datasets || {}), ...(model.get("datasets") || {}) } };
+    const base = model.get("spec");
+    const spec = { ...base, datasets: { ...(base.datasets || {}), ...(model.get("datasets") || {}) } };
     const result = await globalThis.vegaEmbed(box, spec, { actions: false, renderer: "svg" });
     view = result.view;
     el.dataset.embedded = "true";

@@ -118,8 +118,8 @@ class TakeoffExplorer(Explorer):
         else:
             jumps = f"a median jump of {_points(v['median_jump'])}, a {dist} tail of {v['tail']:.2f}"
         return (
-            f"With {jumps} and a generalisation radius of {_points(v['radius'])}, each generation stays within reach with "
-            f"probability {percent(r['p_step'])}, so {whole} aligned with probability {percent(r['p_all'])}."
+            f"With {jumps} and a generalisation radius of {_points(v['radius'])}, each generation stays within reach "
+            f"with probability {percent(r['p_step'])}, so {whole} aligned with probability {percent(r['p_all'])}."
         )
 
     def datasets(self, v, r):
