@@ -16,11 +16,10 @@ from pathlib import Path
 
 import nbformat
 
-from .charts.render import MIME_TYPE
+from .charts.render import MIME_TYPE, VEGALITE_VERSION
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-VEGALITE_VERSION = "5.21"  # the newest Vega-Lite 5 that vl-convert bundles; specs use the v5 schema
 WIDGET_NOTE = (
     "<p class='alignlessons-offline-note'>(Interactive control: open this lesson in "
     "JupyterLab with a running kernel to use it.)</p>"

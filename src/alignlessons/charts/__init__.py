@@ -13,7 +13,7 @@ import pandas as pd
 from . import render, theme
 from .theme import PALETTE
 
-__all__ = ["PALETTE", "finish", "grid_slider", "on_grid", "documents_timeline", "enable", "annotation_kinds"]
+__all__ = ["PALETTE", "finish", "records", "grid_slider", "on_grid", "documents_timeline", "enable", "annotation_kinds"]
 
 
 def enable() -> None:
@@ -33,6 +33,15 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: 
         raise ValueError("description (alt text) must describe the chart; got an empty description")
     heading = alt.TitleParams(text=title, subtitle=subtitle) if subtitle else title
     return chart.properties(title=heading, description=description)
+
+
+def records(frame: pd.DataFrame, digits: int) -> list[dict]:
+    """A frame's rows as records for a chart's named datasets, every float rounded to ``digits``
+    decimals (keeps the stored specs small and stable; each chart keeps the precision it needs)."""
+    return [
+        {k: (round(v, digits) if isinstance(v, float) else v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
 
 
 def grid_slider(name: str, values, *, value, label: str, step=None):

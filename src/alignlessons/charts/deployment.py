@@ -20,7 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from . import finish, grid_slider, on_grid, records
 from .theme import PALETTE
 
 X_TITLE = "Months Magma waits before deploying"
@@ -32,13 +32,6 @@ RISK_LABELS = {
     "total": "Total P(catastrophe)",
 }
 COLOURS = [PALETTE[1], PALETTE[0], "#000000"]
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def _colour():
@@ -148,7 +141,7 @@ def risk_chart(
     )
     chart = alt.layer(
         lines, base_rule, base_text, cur_rule, cur_points, even_rule, even_text, opt_point, opt_text
-    ).properties(width=480, height=290, datasets={name: _records(frame) for name, frame in datasets.items()})
+    ).properties(width=480, height=290, datasets={name: records(frame, 6) for name, frame in datasets.items()})
     return finish(chart, title=title, description=description, subtitle=subtitle)
 
 

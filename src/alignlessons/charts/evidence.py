@@ -26,7 +26,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from . import finish, grid_slider, on_grid, records
 from .theme import PALETTE
 
 OBSERVERS = ["first observer", "second observer"]
@@ -36,13 +36,6 @@ WARNING_TITLE = "Will a warning come early enough to act on?"
 SPAN_KINDS = ["useful warning window", "response time before no return"]
 _NUM = 4
 _RIGHT_LEGEND = alt.Legend(orient="right", direction="vertical", titleOrient="top", labelLimit=300)
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 # ------------------------------------------------------------------ Part 1: Bayes
@@ -138,7 +131,7 @@ def bayes_chart(
     chart = (
         alt.vconcat(top, bottom, spacing=14)
         .resolve_scale(color="independent")
-        .properties(datasets={"paths": _records(paths), "ends": _records(ends), "gaps": _records(gaps)})
+        .properties(datasets={"paths": records(paths, 6), "ends": records(ends, 6), "gaps": records(gaps, 6)})
     )
     return finish(chart, title=title, description=description)
 
@@ -363,7 +356,7 @@ def warning_chart(
         .resolve_scale(color="independent")
         .properties(
             datasets={
-                name: _records(frame)
+                name: records(frame, 6)
                 for name, frame in (
                     ("path", path),
                     ("levels", levels),

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from . import finish, on_grid
+from . import finish, on_grid, records
+from .text import ratio
 
 X_TITLE = "Safe side's share of all resources"
 Y_TITLE = "P(dangerous side prevails)"
@@ -35,8 +36,8 @@ def level_label(b: float) -> str:
     if abs(b - 1.0) < 1e-9:
         return "even"
     if b > 1:
-        return f"offence {b:.3g}:1"
-    return f"defence {1 / b:.3g}:1"
+        return f"offence {ratio(b, 3)}"
+    return f"defence {ratio(1 / b, 3)}"
 
 
 def level_colors(levels: Sequence[float]) -> list[str]:
@@ -53,13 +54,6 @@ def level_colors(levels: Sequence[float]) -> list[str]:
         else:
             out.append(_EVEN)
     return out
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def curves_data(sweep: pd.DataFrame, current_advantage: float) -> pd.DataFrame:
@@ -203,7 +197,7 @@ def contest_chart(
     chart = alt.layer(lines, target, need_rule, cur_rule, point, *need_text, *cur_text).properties(
         width=480,
         height=300,
-        datasets={"curves": _records(curves), "current": _records(current), "needed": _records(needed)},
+        datasets={"curves": records(curves, 6), "current": records(current, 6), "needed": records(needed, 6)},
     )
     return finish(chart, title=title, description=description)
 

@@ -13,20 +13,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from . import finish, grid_slider, on_grid, records
+from .text import percent as format_percent
 from .theme import PALETTE
 
 ROLES = ["weakest step", "other steps"]
 ROLE_COLORS = [PALETTE[1], PALETTE[0]]
 X_TITLE = "Probability that the step succeeds"
 WIDTH = 400
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def steps_data(steps: pd.DataFrame, probabilities, gains, weakest: int) -> pd.DataFrame:
@@ -51,13 +45,7 @@ def overall_data(p_success: float) -> pd.DataFrame:
 
 def percent(p: float) -> str:
     """A probability as a percentage with enough digits to show small values (0.58%, 4.9%, 53%)."""
-    if p == 0:
-        return "0%"
-    if p < 0.01:
-        return f"{p:.2%}"
-    if p < 0.1:
-        return f"{p:.1%}"
-    return f"{p:.0%}"
+    return format_percent(p, 2 if p < 0.01 else 1 if p < 0.1 else 0, plain=True)
 
 
 def steps_chart(steps: pd.DataFrame, overall: pd.DataFrame, *, title: str, description: str):
@@ -98,10 +86,27 @@ def steps_chart(steps: pd.DataFrame, overall: pd.DataFrame, *, title: str, descr
         for flip in (False, True)
     ]
     chart = alt.layer(bars, values, rule, *labels).properties(
-        width=WIDTH, height=240, datasets={"steps": _records(steps), "overall": _records(overall)}
+        width=WIDTH, height=240, datasets={"steps": records(steps, 6), "overall": records(overall, 6)}
     )
     chart = finish(chart, title=title, description=description)
     return chart.properties(title=alt.TitleParams(text=title, offset=22))
+
+
+def kernel_free_data(sweep: pd.DataFrame) -> pd.DataFrame:
+    """The kernel-free chart's grid from :func:`alignlessons.models.plans.sweep_steps` output:
+    short column names (n, q, r, p, p0) and rounded values keep the stored spec small."""
+    grid = sweep.rename(
+        columns={
+            "n_steps": "n",
+            "step_probability": "q",
+            "correlation": "r",
+            "p_success": "p",
+            "p_independent": "p0",
+        }
+    ).loc[:, ["n", "q", "r", "p", "p0"]]
+    grid[["q", "r"]] = grid[["q", "r"]].round(2)
+    grid[["p", "p0"]] = grid[["p", "p0"]].round(4)
+    return grid
 
 
 def kernel_free_chart(
@@ -114,8 +119,8 @@ def kernel_free_chart(
     highlight_steps: int = 6,
 ):
     """P(success) against the number of steps for a slider-chosen common step probability and
-    shared-cause weight. ``grid`` is wide: columns n (steps), q (step probability), r
-    (correlation), p (P(success)), p0 (P(success) for independent steps)."""
+    shared-cause weight. ``grid`` is wide (:func:`kernel_free_data`): columns n (steps), q (step
+    probability), r (correlation), p (P(success)), p0 (P(success) for independent steps)."""
     q_param = grid_slider(
         "step_probability", step_probabilities, value=start_probability, label="Probability each step succeeds"
     )

@@ -12,19 +12,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from . import finish, grid_slider, on_grid, records
 
 REGIMES = ["none", "private", "public"]
 REGIME_LABELS = {"none": "no information", "private": "private (own capability)", "public": "public (everyone's)"}
 X_TITLE = "Importance of capability μ (relative to safety)"
 Y_TITLE = "Equilibrium risk of disaster"
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 5) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def curves_data(sweep: pd.DataFrame) -> pd.DataFrame:
@@ -73,7 +66,7 @@ def risk_chart(sweep: pd.DataFrame, current: dict, *, title: str, description: s
         )
     )
     chart = (lines + rule + point).properties(
-        width=480, height=280, datasets={"curves": _records(curves), "current": _records(marker)}
+        width=480, height=280, datasets={"curves": records(curves, 5), "current": records(marker, 5)}
     )
     return finish(chart, title=title, description=description)
 

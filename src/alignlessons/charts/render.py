@@ -25,6 +25,9 @@ import altair as alt
 RENDERER_NAME = "alignlessons"
 MIME_TYPE = "application/vnd.vegalite.v5+json"
 SCHEMA_V5 = "https://vega.github.io/schema/vega-lite/v5.json"
+#: The Vega-Lite library inlined for HTML exports and live explorers: the newest Vega-Lite 5 that
+#: vl-convert bundles (the specs use the v5 schema, :data:`SCHEMA_V5`).
+VEGALITE_VERSION = "5.21"
 
 
 def _title_text(title: Any) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from . import finish, grid_slider, on_grid, records
 from .theme import PALETTE
 
 FIELDS = ["capabilities", "alignment"]
@@ -23,13 +23,6 @@ X_TITLE = "Years from now"
 PROGRESS_TITLE = ["Cumulative progress", "(researcher-years)"]
 BALANCE_TITLE = ["Balance A/C", "(alignment ÷ capabilities)"]
 WIDTH = 480
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 5) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def progress_data(years, capabilities, alignment, capabilities_without, alignment_without) -> pd.DataFrame:
@@ -167,10 +160,10 @@ def progress_chart(
     bottom = alt.layer(bal, need_rule, need_text, *events_bottom).properties(width=WIDTH, height=150)
     chart = alt.vconcat(top, bottom, spacing=28).properties(
         datasets={
-            "progress": _records(progress),
-            "balance": _records(balance),
-            "events": _records(events),
-            "required": _records(required),
+            "progress": records(progress, 5),
+            "balance": records(balance, 5),
+            "events": records(events, 5),
+            "required": records(required, 5),
         }
     )
     chart = finish(chart, title=title, description=description)

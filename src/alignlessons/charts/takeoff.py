@@ -16,7 +16,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from . import finish, grid_slider, on_grid, records
 from .theme import PALETTE
 
 X_TITLE = "Generations (successive systems, each aligned by the last)"
@@ -28,13 +28,6 @@ CDF_TITLE = "P(jump ≤ size)"
 
 def tail_label(tail: float) -> str:
     return "tail 0 (continuous)" if tail == 0 else f"tail {tail:g}"
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 6) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def curves_data(sweep: pd.DataFrame, current_tail: float, reference_tails) -> pd.DataFrame:
@@ -149,7 +142,7 @@ def alignment_chart(
     ]
     bottom = alt.layer(cdf, radius_rule, *radius_texts).properties(width=480, height=110)
     chart = alt.vconcat(top, bottom, spacing=16).properties(
-        datasets={name: _records(frame) for name, frame in datasets.items()}
+        datasets={name: records(frame, 6) for name, frame in datasets.items()}
     )
     return finish(chart, title=title, description=description, subtitle=subtitle)
 

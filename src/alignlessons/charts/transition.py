@@ -18,7 +18,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from ..models import transition
+from . import finish, grid_slider, on_grid, records
+from .text import quantity
 from .theme import PALETTE
 
 BLUE, VERMILLION, GREEN, PURPLE = PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[3]
@@ -33,18 +35,11 @@ _EPS = 1e-4
 
 
 def _years(x: float) -> str:
-    return f"{x:g} year" + ("" if x == 1 else "s")
+    return quantity(x, "year")
 
 
 def _round(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
     return frame.round(digits)
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 5) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def _with_jumps(time: np.ndarray, capability: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
@@ -63,15 +58,19 @@ def _with_jumps(time: np.ndarray, capability: np.ndarray, columns: dict[str, np.
 
 
 def paths_data(time, capability, adaptation, sudden_capability, sudden_adaptation, exponent: float) -> pd.DataFrame:
-    """The ``paths`` dataset: columns time, capability, adaptation, harm (staged gap ** p) and
-    sudden_harm (the sudden release's gap ** p), with a point just before each release."""
+    """The ``paths`` dataset: columns time, capability, adaptation, harm (the staged release's
+    harm per year, :func:`alignlessons.models.transition.harm_per_year` of its gap) and
+    sudden_harm (the sudden release's), with a point just before each release."""
     capability = np.asarray(capability, dtype=float)
     adaptation = np.asarray(adaptation, dtype=float)
     sudden_gap = np.asarray(sudden_capability, dtype=float) - np.asarray(sudden_adaptation, dtype=float)
     frame = _with_jumps(
-        time, capability, {"adaptation": adaptation, "sudden_harm": np.maximum(sudden_gap, 0.0) ** exponent}
+        time,
+        capability,
+        {"adaptation": adaptation, "sudden_harm": transition.harm_per_year(sudden_gap, exponent=exponent)},
     )
-    frame["harm"] = np.maximum(frame["capability"] - frame["adaptation"], 0.0) ** exponent
+    # the harm at the extra point before each release, too: there the old capability still holds
+    frame["harm"] = transition.harm_per_year(frame["capability"] - frame["adaptation"], exponent=exponent)
     return _round(frame)
 
 
@@ -83,10 +82,10 @@ def releases_data(time, capability) -> pd.DataFrame:
     return _round(pd.DataFrame({"time": time[idx], "capability": capability[idx], "step": np.arange(1, len(idx) + 1)}))
 
 
-def peak_data(time, capability, adaptation) -> pd.DataFrame:
-    """The ``peak`` dataset: the time, capability, adaptation and size of the largest gap."""
-    gap = np.asarray(capability, dtype=float) - np.asarray(adaptation, dtype=float)
-    i = int(np.argmax(gap))
+def peak_data(time, capability, adaptation, *, index: int, gap: float) -> pd.DataFrame:
+    """The ``peak`` dataset: the time, capability, adaptation and size of the largest gap, which
+    the model finds (:func:`alignlessons.models.transition.peak_index` and ``peak_gap``)."""
+    i = int(index)
     return _round(
         pd.DataFrame(
             [
@@ -94,8 +93,8 @@ def peak_data(time, capability, adaptation) -> pd.DataFrame:
                     "time": float(time[i]),
                     "capability": float(capability[i]),
                     "adaptation": float(adaptation[i]),
-                    "gap": float(gap[i]),
-                    "label": f"Largest gap (bar): {gap[i]:.2f}, at year {round(float(time[i]), 2):g}",
+                    "gap": float(gap),
+                    "label": f"Largest gap (bar): {gap:.2f}, at year {round(float(time[i]), 2):g}",
                 }
             ]
         )
@@ -228,7 +227,7 @@ def paths_chart(
     chart = (
         alt.vconcat(top, bottom, spacing=18)
         .resolve_scale(color="independent")
-        .properties(datasets={name: _records(frame) for name, frame in datasets.items()})
+        .properties(datasets={name: records(frame, 5) for name, frame in datasets.items()})
     )
     return finish(chart, title=title, description=description, subtitle=subtitle)
 
@@ -249,10 +248,11 @@ def kernel_free_chart(
     """Capability and adaptation paths over a precomputed grid, with sliders for the number of
     steps and the adaptation rate and radio buttons for the harm exponent, working without a kernel.
 
-    ``grid`` is :func:`alignlessons.models.transition.sweep` output (long format, quantities
-    capability and adaptation) over ``steps`` × ``rates`` (column ``rate`` added);
-    ``summary`` has one row per (n_steps, rate, exponent) with ``peak_gap`` and
-    ``cumulative_harm`` of that schedule and ``sudden_peak``/``sudden_harm`` of the sudden one.
+    ``grid`` is :func:`alignlessons.models.transition.sweep_rates` output (long format,
+    quantities capability and adaptation, column ``rate``) over ``steps`` × ``rates``;
+    ``summary`` is :func:`alignlessons.models.transition.staged_vs_sudden` output: one row per
+    (n_steps, rate, exponent) with ``peak_gap`` and ``cumulative_harm`` of that schedule and
+    ``sudden_peak``/``sudden_harm`` of the sudden one.
     """
     wide = grid[grid["quantity"].isin(["capability", "adaptation"])].pivot_table(
         index=["n_steps", "time"], columns=["quantity", "rate"], values="value"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from . import finish, grid_slider, on_grid
+from . import finish, grid_slider, on_grid, records
 from .theme import PALETTE
 
 POLICIES = ["naive", "conforming"]
@@ -22,13 +22,6 @@ KERNEL_FREE_LABELS = {"naive": "Naive: act if own estimate > 0", "conforming": "
 X_TITLE = "True value of the initiative V (status quo = 0)"
 Y_TITLE = "P(the initiative happens)"
 V_DOMAIN = [-4, 4]
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    return [
-        {k: (round(v, 5) if isinstance(v, float) else v) for k, v in row.items()}
-        for row in frame.to_dict(orient="records")
-    ]
 
 
 def curves_data(sweep: pd.DataFrame) -> pd.DataFrame:
@@ -152,7 +145,7 @@ def happens_chart(
     chart = alt.layer(lines, rules, *labels, points).properties(
         width=480,
         height=280,
-        datasets={"curves": _records(curves), "current": _records(current), "thresholds": _records(thresholds)},
+        datasets={"curves": records(curves, 5), "current": records(current, 5), "thresholds": records(thresholds, 5)},
     )
     return _top_title(finish(chart, title=title, description=description), offset=36)
 

@@ -77,6 +77,8 @@ __all__ = [
     "staged_schedule",
     "adaptation_path",
     "adaptation_gap",
+    "harm_per_year",
+    "peak_index",
     "peak_gap",
     "cumulative_harm",
     "delayed_benefit",
@@ -84,6 +86,8 @@ __all__ = [
     "cost_table",
     "best_schedule",
     "sweep",
+    "sweep_rates",
+    "staged_vs_sudden",
 ]
 
 #: Default simulated period in years (illustrative).
@@ -235,13 +239,28 @@ def adaptation_gap(schedule, *, rate=RATE, dt=DT, initial=0.0) -> np.ndarray:
     return c - adaptation_path(c, rate=rate, dt=dt, initial=initial)
 
 
+def _harm(gap, exponent):
+    return np.maximum(gap, 0.0) ** exponent
+
+
+def harm_per_year(gap, *, exponent=1.0) -> np.ndarray:
+    """The harm borne per year at an adaptation ``gap``: ``max(gap, 0) ** exponent``.
+
+    This is the integrand of :func:`cumulative_harm`; ``gap`` is an array (e.g. from
+    :func:`adaptation_gap`), ``exponent`` in (0, 10] as there.
+    """
+    g = np.asarray(real("gap", gap), dtype=float)
+    p = real("exponent", exponent, lo=0.0, hi=10.0, lo_open=True, allow_array=False)
+    return _harm(g, p)
+
+
 def _components(c, rate, dt, a0, exponent):
     lam = rate * dt
     gap = c - _adapt(c, lam, a0)
     pos = np.maximum(gap, 0.0)
     peak = np.max(gap, axis=-1)
     # Within an interval the gap decays as G exp(-rate s): integral of G**p exp(-p rate s) ds.
-    per_interval = np.sum(pos**exponent, axis=-1) * (-math.expm1(-exponent * lam)) / (exponent * rate)
+    per_interval = np.sum(_harm(gap, exponent), axis=-1) * (-math.expm1(-exponent * lam)) / (exponent * rate)
     tail = (pos[..., -1] * math.exp(-lam)) ** exponent / (exponent * rate)
     harm = per_interval + tail
     delay = np.sum(c[..., -1:] - c, axis=-1) * dt
@@ -250,6 +269,14 @@ def _components(c, rate, dt, a0, exponent):
 
 def _scalar(x):
     return float(x) if np.ndim(x) == 0 else x
+
+
+def peak_index(schedule, *, rate=RATE, dt=DT, initial=0.0) -> int:
+    """Grid index of the largest adaptation gap of a 1-D ``schedule`` (the first, on ties)."""
+    gap = adaptation_gap(schedule, rate=rate, dt=dt, initial=initial)
+    if gap.ndim != 1:
+        raise ValueError(f"schedule must be a single (1-D) schedule for peak_index; got shape {gap.shape}")
+    return int(np.argmax(gap))
 
 
 def peak_gap(schedule, *, rate=RATE, dt=DT, initial=0.0):
@@ -437,3 +464,60 @@ def sweep(*, n_steps=(1, 3, 6), spacing=SPACING, total=1.0, horizon=HORIZON, dt=
             "value": values.ravel(),
         }
     )
+
+
+def sweep_rates(*, n_steps=(1, 3, 6), spacing=SPACING, rates=(RATE,), total=1.0, horizon=HORIZON, dt=DT):
+    """:func:`sweep` for each adaptation rate in ``rates``, stacked, with a column ``rate``."""
+    rs = np.atleast_1d(real("rates", rates, lo=0.0, hi=1000.0, lo_open=True)).ravel()
+    return pd.concat(
+        [
+            sweep(n_steps=n_steps, spacing=spacing, total=total, horizon=horizon, dt=dt, rate=float(r)).assign(
+                rate=float(r)
+            )
+            for r in rs
+        ],
+        ignore_index=True,
+    )
+
+
+def staged_vs_sudden(
+    *, n_steps=None, spacing=SPACING, rates=(RATE,), exponents=(1.0,), total=1.0, horizon=HORIZON, dt=DT
+):
+    """Largest gap and cumulative harm of each staged schedule next to the sudden release's.
+
+    For every adaptation rate in ``rates`` and harm exponent in ``exponents``: the staged
+    schedules of :func:`cost_table` (``n_steps`` releases ``spacing`` years apart; it must
+    include 1, the sudden release).
+
+    Returns
+    -------
+    pandas.DataFrame with columns ``n_steps``, ``peak_gap``, ``cumulative_harm``, ``rate``,
+    ``exponent``, ``sudden_peak`` and ``sudden_harm``; one row per (rate, exponent, n_steps).
+    """
+    rs = np.atleast_1d(real("rates", rates, lo=0.0, hi=1000.0, lo_open=True)).ravel()
+    ps = np.atleast_1d(real("exponents", exponents, lo=0.0, hi=10.0, lo_open=True)).ravel()
+    rows = []
+    for r in rs:
+        for p in ps:
+            table = cost_table(
+                n_steps=n_steps,
+                spacings=spacing,
+                total=total,
+                horizon=horizon,
+                dt=dt,
+                rate=float(r),
+                harm_exponent=float(p),
+            )
+            sudden = table[table["n_steps"] == 1]
+            if sudden.empty:
+                raise ValueError(f"n_steps must include 1 (the sudden release) to compare with it; got {n_steps!r}")
+            first = sudden.iloc[0]
+            rows.append(
+                table.loc[:, ["n_steps", "peak_gap", "cumulative_harm"]].assign(
+                    rate=float(r),
+                    exponent=float(p),
+                    sudden_peak=first["peak_gap"],
+                    sudden_harm=first["cumulative_harm"],
+                )
+            )
+    return pd.concat(rows, ignore_index=True)

@@ -18,9 +18,7 @@ import json
 import anywidget
 import traitlets as t
 
-from ..charts.render import to_v5
-
-VEGALITE_VERSION = "5.21"
+from ..charts.render import VEGALITE_VERSION, to_v5
 
 _RENDER_JS = r"""
 function render({ model, el }) {

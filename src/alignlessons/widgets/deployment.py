@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..charts import deployment as deployment_charts
+from ..charts.text import quantity
 from ..models import deployment
 from ._base import Explorer, Number
 
@@ -29,7 +30,7 @@ _MODEL_KEYS = (
 
 
 def _months(x: float) -> str:
-    return f"{x:.1f} month" + ("" if x == 1 else "s")
+    return quantity(x, "month", ".1f")
 
 
 class DeploymentExplorer(Explorer):

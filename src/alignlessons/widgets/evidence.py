@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..charts import evidence as ev_charts
+from ..charts.text import percent
 from ..models import evidence as ev
 from ._base import Choice, Explorer, Number
 
@@ -29,13 +30,7 @@ KERNEL_FREE_REGIMES = {  # key: (P(signal | H), P(signal | not H), radio label)
 
 def _pct(p: float) -> str:
     """A probability as a percentage, with extra digits only near 0% and 100%."""
-    if p in (0.0, 1.0):
-        return f"{p:.0%}"
-    for digits in range(0, 4):
-        text = f"{p:.{digits}%}"
-        if 0 < float(text.rstrip("%")) < 100:
-            return text
-    return "over 99.99%" if p > 0.5 else "under 0.01%"
+    return percent(p, more_digits=3, bound=1e-4)
 
 
 def _points(x: float) -> str:

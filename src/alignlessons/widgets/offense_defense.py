@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..charts import offense_defense as od_charts
+from ..charts.text import percent, ratio
 from ..models import offense_defense as od
 from ._base import Choice, Explorer, Number
 
@@ -17,26 +18,9 @@ KERNEL_FREE_ATTEMPTS = (1, 3, 10, 30)
 KERNEL_FREE_TARGETS = (0.01, 0.05, 0.1, 0.25)
 
 
-def _ratio(r: float) -> str:
-    """A resource ratio as 'a:1' in plain numbers."""
-    if not np.isfinite(r) or r >= 1e6:
-        return "over 1,000,000:1"
-    if r >= 100:
-        return f"{r:,.0f}:1"
-    if r >= 10:
-        return f"{r:.0f}:1"
-    return f"{r:.3g}:1"
-
-
 def _share(s: float) -> str:
     """A share as a percentage with just enough digits to tell it from 100%."""
-    if s >= 1 - 5e-7:
-        return "essentially all (over 99.9999%)"
-    for digits in range(0, 5):
-        text = f"{s:.{digits}%}"
-        if float(text.rstrip("%")) < 100:
-            return text
-    return f"{s:.4%}"
+    return percent(s, more_digits=4, margin=5e-7, bound=1e-6, above="essentially all (over {})", share=True)
 
 
 def _lead(r: float) -> str:
@@ -44,26 +28,19 @@ def _lead(r: float) -> str:
     if abs(r - 1) < 1e-9:
         return "an even split"
     if r > 1:
-        text = _ratio(r)
+        text = ratio(r)
         return f"a lead of {text}" if text.startswith("over") else f"a {text} lead"
-    return f"outnumbered {_ratio(1 / r)}"
+    return f"outnumbered {ratio(1 / r)}"
 
 
 def _pct(p: float) -> str:
     """A probability as a whole percentage, never rounding a possibility to 0% or 100%."""
-    if 0 < p < 0.005:
-        return "under 1%"
-    if 0.995 <= p < 1:
-        return "over 99%"
-    return f"{p:.0%}"
+    return percent(p, margin=0.005)
 
 
 def _balance(b: float) -> str:
-    if abs(b - 1) < 1e-9:
-        return "offence and defence evenly matched"
-    if b > 1:
-        return f"offence favoured {b:.3g}:1"
-    return f"defence favoured {1 / b:.3g}:1"
+    label = od_charts.level_label(b)  # "even", "offence 10:1" or "defence 3:1"
+    return "offence and defence evenly matched" if label == "even" else label.replace(" ", " favoured ", 1)
 
 
 class OffenseDefenseExplorer(Explorer):

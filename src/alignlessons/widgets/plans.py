@@ -163,22 +163,7 @@ def plans_kernel_free(
     and the shared-cause weight that work without a kernel (precomputed grid)."""
     qs = KERNEL_FREE_Q if step_probabilities is None else np.asarray(step_probabilities, float)
     rhos = KERNEL_FREE_RHO if correlations is None else np.asarray(correlations, float)
-    frames = []
-    for n in n_steps:
-        s = plans.sweep(n_steps=n, step_probability=qs, correlation=rhos)
-        independent = plans.sweep(n_steps=n, step_probability=qs, correlation=0.0)
-        s = s.merge(
-            independent.loc[:, ["step_probability", "p_success"]].rename(columns={"p_success": "p0"}),
-            on="step_probability",
-        )
-        frames.append(s)
-    grid = (
-        pd.concat(frames, ignore_index=True)
-        .rename(columns={"n_steps": "n", "step_probability": "q", "correlation": "r", "p_success": "p"})
-        .loc[:, ["n", "q", "r", "p", "p0"]]
-    )
-    grid[["q", "r"]] = grid[["q", "r"]].round(2)
-    grid[["p", "p0"]] = grid[["p", "p0"]].round(4)
+    grid = plan_charts.kernel_free_data(plans.sweep_steps(n_steps=n_steps, step_probability=qs, correlation=rhos))
     return plan_charts.kernel_free_chart(
         grid,
         step_probabilities=[float(q) for q in qs],

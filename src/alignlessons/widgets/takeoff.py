@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 
 from ..charts import takeoff as takeoff_charts
+from ..charts.text import percent as format_percent
+from ..charts.text import quantity
 from ..models import takeoff
 from ._base import Choice, Explorer, Number
 
@@ -23,17 +25,11 @@ KERNEL_FREE_GENERATIONS = tuple(range(1, 31))
 
 def percent(p: float) -> str:
     """A probability as a percentage that never rounds a possibility to 0% or a risk to 100%."""
-    if p in (0, 1):
-        return f"{p:.0%}"
-    if 0 < p < 0.001:
-        return "less than 0.1%"
-    if 0.999 < p < 1:
-        return "more than 99.9%"
-    return f"{p:.1%}"
+    return format_percent(p, 1, margin=0.001, below="less than {}", above="more than {}")
 
 
 def _points(x: float) -> str:
-    return f"{x:g} point" + ("" if x == 1 else "s")
+    return quantity(x, "point")
 
 
 class TakeoffExplorer(Explorer):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from ..charts import transition as transition_charts
+from ..charts.text import quantity
 from ..models import transition
 from ._base import Explorer, Number
 
@@ -17,7 +17,7 @@ KERNEL_FREE_DT = 0.1
 
 
 def _years(x: float) -> str:
-    return f"{x:g} year" + ("" if x == 1 else "s")
+    return quantity(x, "year")
 
 
 class TransitionExplorer(Explorer):
@@ -131,6 +131,7 @@ class TransitionExplorer(Explorer):
             "adaptation": transition.adaptation_path(capability, rate=v["rate"]),
             "sudden_capability": sudden,
             "sudden_adaptation": transition.adaptation_path(sudden, rate=v["rate"]),
+            "peak_index": transition.peak_index(capability, rate=v["rate"]),
             "staged": self._costs(capability, v),
             "sudden": self._costs(sudden, v),
         }
@@ -156,7 +157,9 @@ class TransitionExplorer(Explorer):
                 t, r["capability"], r["adaptation"], r["sudden_capability"], r["sudden_adaptation"], v["harm_exponent"]
             ),
             "releases": transition_charts.releases_data(t, r["capability"]),
-            "peak": transition_charts.peak_data(t, r["capability"], r["adaptation"]),
+            "peak": transition_charts.peak_data(
+                t, r["capability"], r["adaptation"], index=r["peak_index"], gap=r["staged"]["peak"]
+            ),
             "summary": transition_charts.summary_data(r["staged"]["harm"], r["sudden"]["harm"], v["harm_exponent"]),
         }
 
@@ -199,24 +202,10 @@ def transition_kernel_free(
     """The capability/adaptation chart with sliders (number of steps, adaptation rate) and a harm
     exponent toggle that work without a kernel (precomputed grid, steps ``spacing`` years apart)."""
     steps, rates, exponents = list(steps), [float(r) for r in rates], [float(e) for e in exponents]
-    grid = pd.concat(
-        [
-            transition.sweep(n_steps=tuple(steps), spacing=spacing, rate=r, dt=KERNEL_FREE_DT).assign(rate=r)
-            for r in rates
-        ],
-        ignore_index=True,
+    grid = transition.sweep_rates(n_steps=tuple(steps), spacing=spacing, rates=rates, dt=KERNEL_FREE_DT)
+    summary = transition.staged_vs_sudden(
+        n_steps=steps, spacing=spacing, rates=rates, exponents=exponents, dt=KERNEL_FREE_DT
     )
-    summary = []
-    for r in rates:
-        for p in exponents:
-            table = transition.cost_table(n_steps=steps, spacings=spacing, rate=r, harm_exponent=p, dt=KERNEL_FREE_DT)
-            sudden = table[table["n_steps"] == 1].iloc[0]
-            summary.append(
-                table.loc[:, ["n_steps", "peak_gap", "cumulative_harm"]].assign(
-                    rate=r, exponent=p, sudden_peak=sudden["peak_gap"], sudden_harm=sudden["cumulative_harm"]
-                )
-            )
-    summary = pd.concat(summary, ignore_index=True)
     return transition_charts.kernel_free_chart(
         grid,
         summary,

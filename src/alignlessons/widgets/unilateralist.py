@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..charts import unilateralist as uni_charts
+from ..charts.text import percent
 from ..models import unilateralist
 from ._base import Choice, Explorer, Number
 
@@ -30,11 +31,7 @@ def _sigma(x: float) -> str:
 
 
 def _pct(p: float) -> str:
-    if p < 0.005:
-        return "under 1%" if p > 0 else "0%"
-    if p > 0.995:
-        return "over 99%" if p < 1 else "100%"
-    return f"{p:.0%}"
+    return percent(p, margin=0.005)
 
 
 def _kind(v: float) -> str:
