@@ -10,7 +10,8 @@ import numpy as np
 from .models import deployment, evidence, offense_defense, plans, racing, research, takeoff, transition, unilateralist
 
 
-def CASES():
+def cases() -> list:
+    """(model name, one slider step, one chart sweep) per model; built on call, not at import."""
     steps6 = [0.9, 0.7, 0.6, 0.5, 0.4, 0.3]
     years = np.linspace(0, 30, 121)
     _, path = takeoff.output_path("hyperbolic")

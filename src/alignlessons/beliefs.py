@@ -25,7 +25,7 @@ __all__ = [
     "STAGES",
     "BeliefsExistError",
     "data_dir",
-    "path_for",
+    "folder_for",
     "save",
     "load",
     "compare",
@@ -59,15 +59,16 @@ def data_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".alignlessons"
 
 
-def path_for(stage: str, directory: str | os.PathLike | None = None) -> Path:
-    """Where the credences for ``stage`` ('start' or 'end') are stored."""
+def folder_for(stage: str, directory: str | os.PathLike | None = None) -> Path:
+    """The folder where the credences for ``stage`` ('start' or 'end') are stored: ``directory``
+    if given, else :func:`data_dir` (the file itself is ``beliefs-<stage>.json`` in it)."""
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(map(repr, STAGES))}; got {stage!r}")
     return Path(directory) if directory is not None else data_dir()
 
 
 def _file(stage: str, directory) -> Path:
-    return path_for(stage, directory) / f"beliefs-{stage}.json"
+    return folder_for(stage, directory) / f"beliefs-{stage}.json"
 
 
 def _validate(credences: Mapping[str, float]) -> dict[str, float]:
@@ -234,7 +235,7 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None, al
     """
     import ipywidgets as w
 
-    path_for(stage, directory)  # validates stage
+    folder_for(stage, directory)  # validates stage
     target = _file(stage, directory)
     unreadable = None
     try:

@@ -32,7 +32,7 @@ def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2
 
 
 def bench_notebooks() -> None:
-    from .tooling import ASSIGNMENTS, SOLUTIONS, assignment_names, execute_notebook, lesson_paths
+    from .tooling import SOLUTIONS, assignment_names, execute_notebook, lesson_paths
 
     print("== Notebooks: execution time in a fresh kernel (wall clock, includes kernel start) ==")
     print(f"{'notebook':<55} {'seconds':>8}")
@@ -48,15 +48,14 @@ def bench_notebooks() -> None:
         except Exception as exc:  # noqa: BLE001 - report and go on
             status = f"  ERROR: {type(exc).__name__}"
         print(f"{str(label):<55} {time.perf_counter() - t0:8.2f}{status}")
-    _ = ASSIGNMENTS
 
 
 def bench_models() -> None:
-    from ._bench_models import CASES, racing_throughput
+    from ._bench_models import cases, racing_throughput
 
     print("== Models: one slider step and one chart sweep (targets: <= 5 ms and <= 50 ms) ==")
     print(f"{'model':<18} {'step p50 ms':>12} {'step p95 ms':>12} {'sweep p50 ms':>13} {'sweep p95 ms':>13}")
-    for name, step, sweep in CASES():
+    for name, step, sweep in cases():
         s50, s95 = _timeit(step, repeat=200)
         w50, w95 = _timeit(sweep, repeat=20)
         flag = "" if (s95 <= 0.005 and w95 <= 0.050) else "  (over target)"

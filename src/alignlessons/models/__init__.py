@@ -22,7 +22,7 @@ from . import (
     evidence,
     offense_defense,
     plans,
-    policy,  # composes the models above; import last
+    policy,  # composes the models above (it imports them itself)
     racing,
     research,
     takeoff,

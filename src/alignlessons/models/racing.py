@@ -107,13 +107,6 @@ def _params(n_teams: Any, capability_weight: Any, enmity: Any, information: Any,
     return n, mu, e, info
 
 
-def _check_broadcast(**arrays: Any) -> None:
-    broadcast(**arrays)
-
-
-_as_result = as_result
-
-
 # --------------------------------------------------------------------------- closed forms
 
 
@@ -185,8 +178,9 @@ def disaster_probability(*, n_teams: Any, capability_weight: Any, enmity: Any, i
     array([0.66666667, 0.14814815])
     """
     n, mu, e, info = _params(n_teams, capability_weight, enmity, information)
-    _check_broadcast(n_teams=n, capability_weight=mu, enmity=e)
-    return _as_result(_closed_form(n, mu, e, info), n, mu, e)
+    # only checks that the shapes broadcast (a clear error if not)
+    broadcast(n_teams=n, capability_weight=mu, enmity=e)
+    return as_result(_closed_form(n, mu, e, info), n, mu, e)
 
 
 def equilibrium_safety(
@@ -240,7 +234,8 @@ def equilibrium_safety(
         mu_b = np.asarray(mu, float)[..., None]
         e_b = np.asarray(e, float)[..., None]
     else:
-        _check_broadcast(capability=c, n_teams=n, capability_weight=mu, enmity=e)
+        # only checks that the shapes broadcast (a clear error if not)
+        broadcast(capability=c, n_teams=n, capability_weight=mu, enmity=e)
         mu_b = np.asarray(mu, float)
         e_b = np.asarray(e, float)
     try:
@@ -264,7 +259,7 @@ def equilibrium_safety(
         s = _private_safety(c_arr, n, mu_b, e_b)
     else:
         s = _public_safety(c_arr, e_b[..., 0])
-    return _as_result(s, c, n, mu, e)
+    return as_result(s, c, n, mu, e)
 
 
 def _public_safety(c: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -531,7 +526,8 @@ def with_merge_and_assist(
     """
     n, mu, e, info = _params(n_teams, capability_weight, enmity, information)
     m = integer("coalition_size", coalition_size, lo=1, allow_array=True)
-    _check_broadcast(n_teams=n, coalition_size=m, capability_weight=mu, enmity=e)
+    # only checks that the shapes broadcast (a clear error if not)
+    broadcast(n_teams=n, coalition_size=m, capability_weight=mu, enmity=e)
     n_b, m_b = np.broadcast_arrays(np.asarray(n), np.asarray(m))
     over = m_b > n_b
     if np.any(over):
@@ -543,4 +539,4 @@ def with_merge_and_assist(
     racing = n_eff >= 2
     p = _closed_form(np.where(racing, n_eff, 2.0), mu, e, info)
     p = np.where(racing, p, 0.0)
-    return _as_result(p, n, m, mu, e)
+    return as_result(p, n, m, mu, e)

@@ -145,10 +145,6 @@ def _mode(mode: Any) -> str:
     return choice("mode", mode, MODES)
 
 
-_broadcast = broadcast
-_as_result = as_result
-
-
 def _happens(n, v, sd, t, mode: str) -> np.ndarray:
     """P(initiative happens | V = v); inputs already validated, arrays broadcast."""
     if mode == "release":
@@ -192,8 +188,8 @@ def p_any_acts(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold
     v = real("true_value", true_value)
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
-    bn, bv, bsd, bt = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(_happens(bn, bv, bsd, bt, "release"), n, v, sd, t)
+    bn, bv, bsd, bt = broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return as_result(_happens(bn, bv, bsd, bt, "release"), n, v, sd, t)
 
 
 def p_blocked(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold: Any = 0.0) -> float | np.ndarray:
@@ -224,8 +220,8 @@ def p_blocked(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold:
     v = real("true_value", true_value)
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
-    arrs = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(-np.expm1(arrs[0] * _log_cdf((arrs[1] - arrs[3]) / arrs[2])), n, v, sd, t)
+    arrs = broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return as_result(-np.expm1(arrs[0] * _log_cdf((arrs[1] - arrs[3]) / arrs[2])), n, v, sd, t)
 
 
 def p_happens(
@@ -258,8 +254,8 @@ def p_happens(
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
     md = _mode(mode)
-    bn, bv, bsd, bt = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(_happens(bn, bv, bsd, bt, md), n, v, sd, t)
+    bn, bv, bsd, bt = broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return as_result(_happens(bn, bv, bsd, bt, md), n, v, sd, t)
 
 
 def conforming_threshold(
@@ -298,7 +294,7 @@ def conforming_threshold(
     sd = _sd("noise_sd", noise_sd)
     tg = real("target", target, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     md = _mode(mode)
-    n_b, sd_b, tg_b = _broadcast(n_agents=n, noise_sd=sd, target=tg)
+    n_b, sd_b, tg_b = broadcast(n_agents=n, noise_sd=sd, target=tg)
     if md == "release":
         log_qc = np.log1p(-tg_b) / n_b  # log of Phi(T/sigma)
     else:
@@ -306,7 +302,7 @@ def conforming_threshold(
     qc, q = np.exp(log_qc), -np.expm1(log_qc)
     x = _isf(q, qc)  # Q(x) = q, Phi(x) = qc
     t = sd_b * (x if md == "release" else -x)
-    return _as_result(t, n, sd, tg)
+    return as_result(t, n, sd, tg)
 
 
 # ------------------------------------------------------------------ expected value
@@ -393,7 +389,7 @@ def expected_value(
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
     md = _mode(mode)
-    arrs = _broadcast(n_agents=n, prior_mean=m, prior_sd=s, noise_sd=sd, threshold=t)
+    arrs = broadcast(n_agents=n, prior_mean=m, prior_sd=s, noise_sd=sd, threshold=t)
     shape = arrs[0].shape
     n_f, m_f, s_f, sd_f, t_f = (a.ravel() for a in arrs)
     out = np.empty(n_f.shape)
@@ -401,7 +397,7 @@ def expected_value(
     for mask, fn in ((over_prior, _ev_over_prior), (~over_prior, _ev_over_noise)):
         if np.any(mask):
             out[mask] = fn(n_f[mask], m_f[mask], s_f[mask], sd_f[mask], t_f[mask], md)
-    return _as_result(out.reshape(shape), n, m, s, sd, t)
+    return as_result(out.reshape(shape), n, m, s, sd, t)
 
 
 # ------------------------------------------------------------------ simulation
