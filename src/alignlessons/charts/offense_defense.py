@@ -103,6 +103,34 @@ def _axes():
     return x, y
 
 
+def _highlighted_lines(base, x, y, color):
+    """One risk curve per level, the highlighted level (``highlight == "yes"``) drawn bold on top."""
+    return base.mark_line().encode(
+        x=x,
+        y=y,
+        color=color,
+        strokeWidth=alt.StrokeWidth(
+            "highlight:N", scale=alt.Scale(domain=["yes", "no"], range=[4.5, 1.6]), legend=None
+        ),
+        opacity=alt.Opacity("highlight:N", scale=alt.Scale(domain=["yes", "no"], range=[1.0, 0.4]), legend=None),
+        order=alt.Order("highlight:N", sort="ascending"),
+        tooltip=_line_tooltip(),
+    )
+
+
+def _current_point(base, x, y, color):
+    """The learner's current safe share on its curve, as a large outlined point."""
+    return base.mark_point(size=200, filled=True, stroke="black", strokeWidth=1.5).encode(
+        x=x,
+        y=y,
+        color=color,
+        tooltip=[
+            alt.Tooltip("safe_share:Q", title="Your safe share", format=".0%"),
+            alt.Tooltip("p_dangerous_prevails:Q", title="P(dangerous prevails)", format=".1%"),
+        ],
+    )
+
+
 def _line_tooltip():
     return [
         alt.Tooltip("level:N", title=LEGEND_TITLE),
@@ -137,21 +165,7 @@ def contest_chart(
     and :func:`needed_data`."""
     x, y = _axes()
     color = _color(levels)
-    lines = (
-        alt.Chart(alt.NamedData("curves"))
-        .mark_line()
-        .encode(
-            x=x,
-            y=y,
-            color=color,
-            strokeWidth=alt.StrokeWidth(
-                "highlight:N", scale=alt.Scale(domain=["yes", "no"], range=[4.5, 1.6]), legend=None
-            ),
-            opacity=alt.Opacity("highlight:N", scale=alt.Scale(domain=["yes", "no"], range=[1.0, 0.4]), legend=None),
-            order=alt.Order("highlight:N", sort="ascending"),
-            tooltip=_line_tooltip(),
-        )
-    )
+    lines = _highlighted_lines(alt.Chart(alt.NamedData("curves")), x, y, color)
     target = (
         alt.Chart(alt.NamedData("needed"))
         .mark_rule(strokeDash=[2, 3], color="#444444")
@@ -178,19 +192,7 @@ def contest_chart(
         color="#222222",
     )
     cur_rule = alt.Chart(alt.NamedData("current")).mark_rule(color="#666666", strokeDash=[1, 2]).encode(x=x)
-    point = (
-        alt.Chart(alt.NamedData("current"))
-        .mark_point(size=200, filled=True, stroke="black", strokeWidth=1.5)
-        .encode(
-            x=x,
-            y=y,
-            color=color,
-            tooltip=[
-                alt.Tooltip("safe_share:Q", title="Your safe share", format=".0%"),
-                alt.Tooltip("p_dangerous_prevails:Q", title="P(dangerous prevails)", format=".1%"),
-            ],
-        )
-    )
+    point = _current_point(alt.Chart(alt.NamedData("current")), x, y, color)
     cur_text = _side_labels(
         alt.Chart(alt.NamedData("current")), x=x, y=alt.value(0), cut=0.8, dy=2, baseline="top", color="#333333"
     )
@@ -268,27 +270,9 @@ def kernel_free_chart(
         .transform_lookup(lookup="key", from_=alt.LookupData(data=lookup, key="key", fields=["level"]))
         .transform_calculate(safe_share="datum.s", highlight=alt.expr.if_(alt.datum.key == level_p, "yes", "no"))
     )
-    lines = base.mark_line().encode(
-        x=x,
-        y=y,
-        color=color,
-        strokeWidth=alt.StrokeWidth(
-            "highlight:N", scale=alt.Scale(domain=["yes", "no"], range=[4.5, 1.6]), legend=None
-        ),
-        opacity=alt.Opacity("highlight:N", scale=alt.Scale(domain=["yes", "no"], range=[1.0, 0.4]), legend=None),
-        order=alt.Order("highlight:N", sort="ascending"),
-        tooltip=_line_tooltip(),
-    )
+    lines = _highlighted_lines(base, x, y, color)
     here = base.transform_filter((alt.datum.key == level_p) & on_grid("s", share_p))
-    point = here.mark_point(size=200, filled=True, stroke="black", strokeWidth=1.5).encode(
-        x=x,
-        y=y,
-        color=color,
-        tooltip=[
-            alt.Tooltip("safe_share:Q", title="Your safe share", format=".0%"),
-            alt.Tooltip("p_dangerous_prevails:Q", title="P(dangerous prevails)", format=".1%"),
-        ],
-    )
+    point = _current_point(here, x, y, color)
     cur_rule = here.mark_rule(color="#666666", strokeDash=[1, 2]).encode(x=x)
     cur_text = _side_labels(
         here.transform_calculate(label="'your share'"),

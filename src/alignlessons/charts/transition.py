@@ -116,6 +116,40 @@ def summary_data(staged_harm: float, sudden_harm: float, exponent: float) -> pd.
     )
 
 
+def _gap_layers(area_base, line_base, x, y_lines, *, time: str, capability: str, adaptation: str):
+    """The shaded gap between adaptation and capability (from ``area_base``, fields named
+    ``time``/``capability``/``adaptation``) and the two lines (from ``line_base``, which has
+    columns ``capability`` and ``adaptation``), as used by both transition charts."""
+    area = area_base.mark_area(color=VERMILLION, opacity=0.22).encode(
+        x=x,
+        y=alt.Y(f"{adaptation}:Q", title=Y_TITLE, scale=alt.Scale(domain=[0, 1.05], nice=False)),
+        y2=f"{capability}:Q",
+        tooltip=[
+            alt.Tooltip(f"{time}:Q", title="Year", format=".2f"),
+            alt.Tooltip(f"{capability}:Q", title="Deployed", format=".2f"),
+            alt.Tooltip(f"{adaptation}:Q", title="Adapted to", format=".2f"),
+        ],
+    )
+    lines = (
+        line_base.transform_fold(["capability", "adaptation"], as_=["key", "value"])
+        .transform_calculate(quantity=_QUANTITY_EXPR)
+        .mark_line()
+        .encode(
+            x=x,
+            y=y_lines,
+            color=alt.Color(
+                "quantity:N", title=None, sort=QUANTITIES, scale=alt.Scale(domain=QUANTITIES, range=[BLUE, GREEN])
+            ),
+            tooltip=[
+                alt.Tooltip("quantity:N", title="Series"),
+                alt.Tooltip(f"{time}:Q", title="Year", format=".2f"),
+                alt.Tooltip("value:Q", title="Level", format=".2f"),
+            ],
+        )
+    )
+    return area, lines
+
+
 def paths_chart(
     datasets: dict[str, pd.DataFrame], *, horizon: float, title: str, description: str, subtitle: str | None = None
 ):
@@ -127,33 +161,7 @@ def paths_chart(
     x = alt.X("time:Q", title=X_TITLE, scale=alt.Scale(domain=[0, horizon], nice=False))
     y_top = alt.Y("value:Q", title=Y_TITLE, scale=alt.Scale(domain=[0, 1.05], nice=False))
     paths = alt.Chart(alt.NamedData("paths"))
-    gap = paths.mark_area(color=VERMILLION, opacity=0.22).encode(
-        x=x,
-        y=alt.Y("adaptation:Q", title=Y_TITLE, scale=alt.Scale(domain=[0, 1.05], nice=False)),
-        y2="capability:Q",
-        tooltip=[
-            alt.Tooltip("time:Q", title="Year", format=".2f"),
-            alt.Tooltip("capability:Q", title="Deployed", format=".2f"),
-            alt.Tooltip("adaptation:Q", title="Adapted to", format=".2f"),
-        ],
-    )
-    lines = (
-        paths.transform_fold(["capability", "adaptation"], as_=["key", "value"])
-        .transform_calculate(quantity=_QUANTITY_EXPR)
-        .mark_line()
-        .encode(
-            x=x,
-            y=y_top,
-            color=alt.Color(
-                "quantity:N", title=None, sort=QUANTITIES, scale=alt.Scale(domain=QUANTITIES, range=[BLUE, GREEN])
-            ),
-            tooltip=[
-                alt.Tooltip("quantity:N", title="Series"),
-                alt.Tooltip("time:Q", title="Year", format=".2f"),
-                alt.Tooltip("value:Q", title="Level", format=".2f"),
-            ],
-        )
-    )
+    gap, lines = _gap_layers(paths, paths, x, y_top, time="time", capability="capability", adaptation="adaptation")
     releases = (
         alt.Chart(alt.NamedData("releases"))
         .mark_point(shape="triangle-up", size=90, filled=True, color=BLUE)
@@ -285,33 +293,14 @@ def kernel_free_chart(
         .transform_filter(on_grid("rate", rate_param))
     )
     x = alt.X("t:Q", title=X_TITLE, scale=alt.Scale(domain=[0, horizon], nice=False))
-    area = base.mark_area(color=VERMILLION, opacity=0.22).encode(
-        x=x,
-        y=alt.Y("a:Q", title=Y_TITLE, scale=alt.Scale(domain=[0, 1.05], nice=False)),
-        y2="c:Q",
-        tooltip=[
-            alt.Tooltip("t:Q", title="Year", format=".2f"),
-            alt.Tooltip("c:Q", title="Deployed", format=".2f"),
-            alt.Tooltip("a:Q", title="Adapted to", format=".2f"),
-        ],
-    )
-    lines = (
-        base.transform_calculate(capability="datum.c", adaptation="datum.a")
-        .transform_fold(["capability", "adaptation"], as_=["key", "value"])
-        .transform_calculate(quantity=_QUANTITY_EXPR)
-        .mark_line()
-        .encode(
-            x=x,
-            y=alt.Y("value:Q", title=Y_TITLE),
-            color=alt.Color(
-                "quantity:N", title=None, sort=QUANTITIES, scale=alt.Scale(domain=QUANTITIES, range=[BLUE, GREEN])
-            ),
-            tooltip=[
-                alt.Tooltip("quantity:N", title="Series"),
-                alt.Tooltip("t:Q", title="Year", format=".2f"),
-                alt.Tooltip("value:Q", title="Level", format=".2f"),
-            ],
-        )
+    area, lines = _gap_layers(
+        base,
+        base.transform_calculate(capability="datum.c", adaptation="datum.a"),
+        x,
+        alt.Y("value:Q", title=Y_TITLE),
+        time="t",
+        capability="c",
+        adaptation="a",
     )
     text = (
         alt.Chart(_round(summary))

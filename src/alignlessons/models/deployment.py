@@ -89,6 +89,7 @@ import pandas as pd
 from . import _validate as v
 
 __all__ = [
+    "PARAMETERS",
     "p_misaligned",
     "p_preempted",
     "action_risk",
@@ -109,6 +110,18 @@ _LN2 = math.log(2.0)
 
 
 # --------------------------------------------------------------------------- validation
+#: The scenario's keyword parameters, shared by :func:`action_risk`, :func:`inaction_risk`,
+#: :func:`p_catastrophe`, :func:`optimal_wait` and :func:`break_even_wait`.
+PARAMETERS = (
+    "p_misaligned_now",
+    "p_misaligned_floor",
+    "halving_months",
+    "lead_months",
+    "hazard_per_month",
+    "p_other_misaligned",
+)
+
+
 def _check_params(
     p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
 ):

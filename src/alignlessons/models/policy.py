@@ -181,17 +181,7 @@ def evaluate(policy: Mapping[str, Any] | None = None, world: Mapping[str, Any] |
     )
 
     # deployment (lesson 04): Magma's wait
-    dep = {
-        k: w[k]
-        for k in (
-            "p_misaligned_now",
-            "p_misaligned_floor",
-            "halving_months",
-            "lead_months",
-            "hazard_per_month",
-            "p_other_misaligned",
-        )
-    }
+    dep = {k: w[k] for k in deployment.PARAMETERS}
     action = deployment.action_risk(wait, **dep)
     inaction = deployment.inaction_risk(wait, **dep)
     best = deployment.optimal_wait(**dep)

@@ -19,15 +19,6 @@ KERNEL_FREE_HAZARDS = tuple(np.round(np.arange(0.02, 0.3001, 0.02), 2))
 KERNEL_FREE_OTHERS = tuple(np.round(np.arange(0.1, 0.9001, 0.1), 2))
 KERNEL_FREE_WAITS = tuple(float(t) for t in range(0, 49))
 
-_MODEL_KEYS = (
-    "p_misaligned_now",
-    "p_misaligned_floor",
-    "halving_months",
-    "lead_months",
-    "hazard_per_month",
-    "p_other_misaligned",
-)
-
 
 def _months(x: float) -> str:
     return quantity(x, "month", ".1f")
@@ -136,7 +127,7 @@ class DeploymentExplorer(Explorer):
                 f"The floor of Magma's P(misaligned) ({v['p_misaligned_floor']:.2f}) cannot be above its "
                 f"P(misaligned) now ({v['p_misaligned_now']:.2f}): alignment work only lowers the risk."
             )
-        params = {k: float(v[k]) for k in _MODEL_KEYS}
+        params = {k: float(v[k]) for k in deployment.PARAMETERS}
         wait = float(v["wait_months"])
         optimal = deployment.optimal_wait(**params)
         return {
