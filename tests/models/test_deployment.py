@@ -7,6 +7,7 @@ textbook closed forms (halvings, geometric survival).
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -439,3 +440,15 @@ def test_phase3_needs_phase2_and_month_validated():
         dep.phase_at(float("nan"), aligned_tai_month=1.0)
     with pytest.raises(ValueError, match="month"):
         dep.phase_at(-1.0, aligned_tai_month=1.0)
+
+
+def test_parameters_are_the_keywords_of_every_scenario_function():
+    for fn in (
+        dep.action_risk,
+        dep.inaction_risk,
+        dep.p_catastrophe,
+        dep.optimal_wait,
+        dep.break_even_wait,
+    ):
+        keywords = [k for k, p in inspect.signature(fn).parameters.items() if p.kind is p.KEYWORD_ONLY]
+        assert tuple(keywords) == dep.PARAMETERS, fn.__name__

@@ -244,3 +244,15 @@ def test_plan_steps_keep_the_coverage_key_out_of_course_data():
     labels = {"adequate", "inadequate", "unclear", "unaddressed"}
     for r in rows:
         assert not ({v.strip().lower() for v in r.values()} & labels), r
+
+
+def test_sweep_steps_adds_the_independent_reference_to_each_row():
+    out = plans.sweep_steps(n_steps=(1, 3, 6), step_probability=[0.5, 0.9], correlation=[0.0, 0.5, 1.0])
+    assert list(out.columns) == ["n_steps", "step_probability", "correlation", "p_success", "p_independent"]
+    assert len(out) == 3 * 2 * 3
+    for row in out.itertuples():
+        q, n, rho = row.step_probability, row.n_steps, row.correlation
+        assert row.p_success == pytest.approx(plans.success_probability([q] * n, correlation=rho))
+        assert row.p_independent == pytest.approx(q**n)
+    with pytest.raises(ValueError, match="at least one"):
+        plans.sweep_steps(n_steps=())

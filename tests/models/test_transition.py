@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -306,3 +307,59 @@ def test_bad_search_arguments():
         tr.sweep(n_steps=[1.5])
     with pytest.raises(ValueError, match="horizon"):
         tr.time_grid(horizon=-1.0)
+
+
+# --- quantities the charts and the explorer show ---------------------------------------------
+
+
+def test_harm_per_year_is_the_positive_gap_to_the_power_p():
+    gap = np.array([-0.5, 0.0, 0.25, 0.5, 1.0])
+    assert tr.harm_per_year(gap, exponent=2.0) == pytest.approx([0.0, 0.0, 0.0625, 0.25, 1.0])
+    assert tr.harm_per_year(gap) == pytest.approx([0.0, 0.0, 0.25, 0.5, 1.0])
+    with pytest.raises(ValueError, match="exponent"):
+        tr.harm_per_year(gap, exponent=0.0)
+
+
+def test_harm_per_year_integrates_to_cumulative_harm():
+    # A fine grid after a single release: the gap decays as exp(-rate t); harm ** p integrates
+    # to 1 / (p * rate) (the model's exact integral, tail included).
+    dt, rate, p = 0.001, 1.0, 2.0
+    c = tr.staged_schedule(1, dt=dt, horizon=30.0)
+    gap = tr.adaptation_gap(c, rate=rate, dt=dt)
+    riemann = float(np.sum(tr.harm_per_year(gap, exponent=p)) * dt)
+    assert riemann == pytest.approx(tr.cumulative_harm(c, rate=rate, dt=dt, exponent=p), rel=2e-3)
+    assert riemann == pytest.approx(1 / (p * rate), rel=2e-3)
+
+
+def test_peak_index_points_at_the_peak_gap():
+    c = tr.staged_schedule(4, spacing=2.0)
+    i = tr.peak_index(c, rate=0.5)
+    gap = tr.adaptation_gap(c, rate=0.5)
+    assert gap[i] == tr.peak_gap(c, rate=0.5)
+    assert all(gap[:i] < gap[i])  # the first on ties
+    with pytest.raises(ValueError, match="1-D"):
+        tr.peak_index(np.array([c, c]), rate=0.5)
+
+
+def test_sweep_rates_stacks_one_sweep_per_rate():
+    out = tr.sweep_rates(n_steps=(1, 3), rates=(0.5, 2.0), dt=0.1)
+    assert sorted(out["rate"].unique()) == [0.5, 2.0]
+    one = tr.sweep(n_steps=(1, 3), rate=2.0, dt=0.1)
+    got = out[out["rate"] == 2.0].drop(columns="rate").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, one)
+
+
+def test_staged_vs_sudden_puts_the_sudden_release_beside_every_schedule():
+    out = tr.staged_vs_sudden(n_steps=[1, 2, 4], rates=(1.0, 3.0), exponents=(1.0, 2.0), dt=0.1)
+    assert len(out) == 3 * 2 * 2
+    for (rate, p), block in out.groupby(["rate", "exponent"]):
+        sudden = tr.staged_schedule(1, dt=0.1)
+        assert block["sudden_peak"].unique() == pytest.approx([tr.peak_gap(sudden, rate=rate, dt=0.1)])
+        assert block["sudden_harm"].unique() == pytest.approx(
+            [tr.cumulative_harm(sudden, rate=rate, dt=0.1, exponent=p)]
+        )
+        four = block[block["n_steps"] == 4].iloc[0]
+        staged = tr.staged_schedule(4, dt=0.1)
+        assert four["cumulative_harm"] == pytest.approx(tr.cumulative_harm(staged, rate=rate, dt=0.1, exponent=p))
+    with pytest.raises(ValueError, match="include 1"):
+        tr.staged_vs_sudden(n_steps=[2, 3])
