@@ -9,7 +9,7 @@ writes while grading (submissions, autograded work, feedback, the gradebook) goe
 
 from pathlib import Path
 
-c = get_config()
+c = get_config()  # provided by nbgrader when it reads this file
 here = Path(__file__).resolve().parent
 (here / ".nbgrader").mkdir(exist_ok=True)
 
