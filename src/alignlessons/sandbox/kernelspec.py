@@ -1,4 +1,5 @@
 """The ``alignlessons-sandbox`` kernel spec (written into a course root by ``alignlessons course init``)."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ def spec_dict(python: str | None = None) -> dict:
             "alignlessons": {
                 "sandbox": True,
                 "note": "Grading only: started by alignlessons.sandbox.SandboxKernelManager "
-                        "(nbgrader autograde); it cannot run in JupyterLab.",
+                "(nbgrader autograde); it cannot run in JupyterLab.",
             },
             "debugger": False,
         },
