@@ -1,10 +1,11 @@
 """The ``alignlessons`` command (contributor and instructor tooling).
 
-    alignlessons generate-assignments [NAME ...]   regenerate student versions in assignments/
-    alignlessons refresh-outputs [LESSON ...]      re-run lessons and store their outputs
-    alignlessons export-html [LESSON ...]          offline HTML exports in _build/html/
-    alignlessons course init DIR [--force]         a ready nbgrader course root for a real class
+alignlessons generate-assignments [NAME ...]   regenerate student versions in assignments/
+alignlessons refresh-outputs [LESSON ...]      re-run lessons and store their outputs
+alignlessons export-html [LESSON ...]          offline HTML exports in _build/html/
+alignlessons course init DIR [--force]         a ready nbgrader course root for a real class
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,12 +27,20 @@ def _parser() -> argparse.ArgumentParser:
     csub = c.add_subparsers(dest="course_command", required=True)
     ci = csub.add_parser("init", help="create a ready nbgrader course root (see docs/instructors.md)")
     ci.add_argument("directory", help="the course root to create")
-    ci.add_argument("--force", action="store_true",
-                    help="rewrite an existing course root's configuration and source/ "
-                         "(the gradebook, submissions and feedback are kept)")
+    ci.add_argument(
+        "--force",
+        action="store_true",
+        help="rewrite an existing course root's configuration and source/ "
+        "(the gradebook, submissions and feedback are kept)",
+    )
     ci.add_argument("--exchange", help="exchange folder shared with students (default: DIR/exchange)")
-    ci.add_argument("--assignment", action="append", dest="assignments", metavar="NAME",
-                    help="only this assignment (repeatable; default: all)")
+    ci.add_argument(
+        "--assignment",
+        action="append",
+        dest="assignments",
+        metavar="NAME",
+        help="only this assignment (repeatable; default: all)",
+    )
     return p
 
 
@@ -59,13 +68,16 @@ def main(argv: list[str] | None = None) -> int:
             from .course import CourseInitError, init_course
 
             try:
-                made = init_course(args.directory, force=args.force, exchange=args.exchange,
-                                   assignments=args.assignments)
+                made = init_course(
+                    args.directory, force=args.force, exchange=args.exchange, assignments=args.assignments
+                )
             except CourseInitError as exc:
                 print(f"alignlessons: {exc}", file=sys.stderr)
                 return 2
-            print(f"created course root {made.root} (assignments: {', '.join(made.assignments)}; "
-                  f"exchange: {made.exchange})")
+            print(
+                f"created course root {made.root} (assignments: {', '.join(made.assignments)}; "
+                f"exchange: {made.exchange})"
+            )
             print(f"next steps: {made.root / 'README.md'}")
     except ToolingError as exc:
         print(f"alignlessons: {exc}", file=sys.stderr)

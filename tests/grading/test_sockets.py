@@ -1,4 +1,5 @@
 """The grader's sockets to a sandboxed kernel connect only to a kernel's own socket, once."""
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,7 @@ def _connections(srv, window: float = 0.5) -> int:
     while time.monotonic() < end:
         try:
             conn, _ = srv.accept()
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             break
         conn.close()
         n += 1

@@ -1,4 +1,5 @@
 """The ``alignlessons-sandbox`` kernel spec (written into a course root by ``alignlessons course init``)."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ def spec_dict(python: str | None = None) -> dict:
             "alignlessons": {
                 "sandbox": True,
                 "note": "Grading only: nbgrader autograde starts it through "
-                        "alignlessons.sandbox.SandboxKernelManager; it always runs in the jail.",
+                "alignlessons.sandbox.SandboxKernelManager; it always runs in the jail.",
             },
             "debugger": False,
         },

@@ -14,24 +14,25 @@ its role and bridge socket, and hands out the hardened client. The jupyter_clien
 still overrides have no public hook: socket creation (options set before connecting) and the
 interrupt/shutdown requests to a kernel whose connection is gone.
 """
+
 from __future__ import annotations
 
 import os
 import sys
 from pathlib import Path
 
-from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import HBChannel
 from jupyter_client.connect import channel_socket_types
+from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Float, Integer, List, Type, Unicode, default
 
 from . import KERNEL_NAME, PROVISIONER_NAME
 from .kernelspec import spec_dict
 
-GiB = 1024 ** 3
-MiB = 1024 ** 2
+GiB = 1024**3
+MiB = 1024**2
 
 
 #: Largest message the grader accepts from a grading kernel; a larger one ends that connection.
@@ -52,7 +53,7 @@ def harden_socket(sock, url: str) -> None:
     import zmq
 
     if url.startswith("ipc://"):
-        path = url[len("ipc://"):]
+        path = url[len("ipc://") :]
         mode = os.lstat(path).st_mode  # raises if missing
         if not stat.S_ISSOCK(mode):
             raise RuntimeError(f"the kernel's endpoint {path} is not a socket")
@@ -109,23 +110,41 @@ class SandboxKernelClient(AsyncKernelClient):
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the ``alignlessons-sandbox`` kernel: ipc transport, limits, a jail per kernel."""
 
-    memory_limit = Integer(2 * GiB, help="Address-space limit per process in the jail (bytes; 0: none).").tag(config=True)
+    memory_limit = Integer(2 * GiB, help="Address-space limit per process in the jail (bytes; 0: none).").tag(
+        config=True
+    )
     cpu_limit = Integer(600, help="CPU-time limit per process in the jail (seconds; 0: none).").tag(config=True)
     wall_limit = Integer(3600, help="Wall-clock limit for the whole kernel (seconds; 0: none).").tag(config=True)
-    process_limit = Integer(64, help="Processes and threads in the jail (needs a pids cgroup when grading as root).").tag(config=True)
+    process_limit = Integer(
+        64, help="Processes and threads in the jail (needs a pids cgroup when grading as root)."
+    ).tag(config=True)
     file_size_limit = Integer(256 * MiB, help="Largest file the kernel may write (bytes).").tag(config=True)
     open_files_limit = Integer(1024, help="Open files per process.").tag(config=True)
-    scratch_limit = Integer(256 * MiB, help="Size of each writable tmpfs in the jail (working folder, /tmp).").tag(config=True)
-    use_cgroups = Bool(True, help="When grading as root, also confine each jail in pids and memory cgroups.").tag(config=True)
-    allow_unsandboxed = Bool(False, help=(
-        "Run grading kernels WITHOUT the bubblewrap jail when bwrap is missing. Student code then "
-        "runs with your permissions. Only the resource limits remain.")).tag(config=True)
+    scratch_limit = Integer(256 * MiB, help="Size of each writable tmpfs in the jail (working folder, /tmp).").tag(
+        config=True
+    )
+    use_cgroups = Bool(True, help="When grading as root, also confine each jail in pids and memory cgroups.").tag(
+        config=True
+    )
+    allow_unsandboxed = Bool(
+        False,
+        help=(
+            "Run grading kernels WITHOUT the bubblewrap jail when bwrap is missing. Student code then "
+            "runs with your permissions. Only the resource limits remain."
+        ),
+    ).tag(config=True)
     bwrap = Unicode("", help="Path of the bwrap executable (default: search PATH).").tag(config=True)
     extra_ro_binds = List(Unicode(), help="More folders to show read-only inside the jail.").tag(config=True)
-    hidden_paths = List(Unicode(), help="Folders or files never to show in the jail, even inside a bound folder.").tag(config=True)
-    kernel_spec_file = Unicode("", help=(
-        "kernel.json of the grading kernel (course init writes one into the course root); "
-        "default: an installed 'alignlessons-sandbox' spec, else the package's own.")).tag(config=True)
+    hidden_paths = List(Unicode(), help="Folders or files never to show in the jail, even inside a bound folder.").tag(
+        config=True
+    )
+    kernel_spec_file = Unicode(
+        "",
+        help=(
+            "kernel.json of the grading kernel (course init writes one into the course root); "
+            "default: an installed 'alignlessons-sandbox' spec, else the package's own."
+        ),
+    ).tag(config=True)
 
     role = Unicode("student", help="student: runs student code; test: runs the course's tests.")
     bridge_fd = Integer(-1, help="Inherited socket to the other kernel of the pair (-1: none).")
@@ -158,11 +177,11 @@ class SandboxKernelManager(AsyncKernelManager):
                 if spec.argv and os.access(spec.argv[0], os.X_OK):
                     self._kernel_spec = spec
                 else:
-                    self.log.warning("alignlessons: %s names a Python that does not exist; using "
-                                     "this one (%s)", path, sys.executable)
+                    self.log.warning(
+                        "alignlessons: %s names a Python that does not exist; using this one (%s)", path, sys.executable
+                    )
             except (OSError, ValueError):
-                self.log.warning("alignlessons: cannot read the kernel spec %s; using the "
-                                 "package's own", path)
+                self.log.warning("alignlessons: cannot read the kernel spec %s; using the package's own", path)
         if self._kernel_spec is None and self.kernel_name == KERNEL_NAME:
             try:
                 self._kernel_spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
@@ -179,17 +198,27 @@ class SandboxKernelManager(AsyncKernelManager):
     def sandbox_settings(self, sandboxed: bool, *, submission_dir: str | None = None) -> dict:
         """The launcher's settings for one kernel (written by the provisioner into its state
         folder; read by :mod:`alignlessons.sandbox.launch` before it builds the jail)."""
-        hidden = [os.getcwd(), str(Path(__file__).resolve().parents[3] / "solutions"),
-                  os.path.expanduser("~"),
-                  *self.hidden_paths]
+        hidden = [
+            os.getcwd(),
+            str(Path(__file__).resolve().parents[3] / "solutions"),
+            os.path.expanduser("~"),
+            *self.hidden_paths,
+        ]
         trusted = self.role == "test"  # runs only the course's cells; reused across notebooks
         return {
-            "role": self.role, "sandboxed": sandboxed, "bwrap": self.bwrap or "",
-            "memory_bytes": self.memory_limit, "cpu_seconds": 0 if trusted else self.cpu_limit,
-            "wall_seconds": 0 if trusted else self.wall_limit, "nproc": self.process_limit,
-            "file_bytes": self.file_size_limit, "nofile": self.open_files_limit,
-            "scratch_bytes": self.scratch_limit, "cgroups": self.use_cgroups,
-            "ro_binds": list(self.extra_ro_binds), "hidden": hidden,
+            "role": self.role,
+            "sandboxed": sandboxed,
+            "bwrap": self.bwrap or "",
+            "memory_bytes": self.memory_limit,
+            "cpu_seconds": 0 if trusted else self.cpu_limit,
+            "wall_seconds": 0 if trusted else self.wall_limit,
+            "nproc": self.process_limit,
+            "file_bytes": self.file_size_limit,
+            "nofile": self.open_files_limit,
+            "scratch_bytes": self.scratch_limit,
+            "cgroups": self.use_cgroups,
+            "ro_binds": list(self.extra_ro_binds),
+            "hidden": hidden,
             "bridge_fd": self.bridge_fd if self.bridge_fd >= 0 else None,
             "bridge_timeout": self.bridge_timeout,
             "submission_dir": submission_dir,
@@ -226,4 +255,3 @@ class SandboxKernelManager(AsyncKernelManager):
 
     interrupt_kernel = _async_interrupt_kernel
     request_shutdown = _async_request_shutdown
-

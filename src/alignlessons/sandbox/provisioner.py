@@ -20,6 +20,7 @@ What it does, at each step of jupyter_client's provisioner API:
   every one of them, and return that connection information.
 * ``cleanup``: remove the jail's cgroups and the state folder.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,8 +74,10 @@ class SandboxProvisioner(LocalProvisioner):
             detail = f" at {opts.bwrap}" if opts.bwrap else " on PATH"
             raise SandboxUnavailable(UNAVAILABLE_MESSAGE.format(detail=detail))
         if not sandboxed:
-            self.log.warning("alignlessons: bubblewrap is missing and allow_unsandboxed is set: "
-                             "student code runs WITHOUT the sandbox, with your permissions.")
+            self.log.warning(
+                "alignlessons: bubblewrap is missing and allow_unsandboxed is set: "
+                "student code runs WITHOUT the sandbox, with your permissions."
+            )
         if self.state_dir is not None:  # a restart: a fresh jail, a fresh state folder
             self._remove_state()
         state = Path(tempfile.mkdtemp(prefix="alignlessons-kernel-"))
@@ -120,8 +123,7 @@ class SandboxProvisioner(LocalProvisioner):
         ip = json.loads(ready.read_text())["ip"]
         # The grader's client connects once, to the kernel's own sockets (it never reconnects):
         # wait until the kernel has bound every one of them.
-        ports = [info[name] for name in
-                 ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
+        ports = [info[name] for name in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
         while not self._all_sockets(ip, ports):
             await self._wait_step(deadline, "open its sockets")
         self.ip = ip
