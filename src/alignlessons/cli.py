@@ -40,6 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     from .tooling import ToolingError
 
     try:
+        if args.command in ("generate-assignments", "refresh-outputs", "export-html"):
+            from .paths import require_checkout
+
+            require_checkout(f"alignlessons {args.command}")
         if args.command == "generate-assignments":
             from .tooling import generate_student_versions
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .grading import COURSE_ID, solutions_dir
+from .grading import COURSE_ID
+from .paths import solutions_dir
 
 COURSE_MARKERS = ("nbgrader_config.py", "gradebook.db", "source", "release", "submitted", "autograded")
 
@@ -126,7 +127,8 @@ def init_course(directory: str | os.PathLike, *, force: bool = False,
     solutions = Path(solutions) if solutions else solutions_dir()
     if not solutions.is_dir():
         raise CourseInitError(f"the course's solutions folder {solutions} does not exist: run "
-                              "`alignlessons course init` from a clone of the alignlessons repository")
+                              "`alignlessons course init` from a clone of the alignlessons repository "
+                              "or from a package built by its setup.py (which ships the solutions)")
     try:
         names = resolve_assignments(assignments, solutions)
     except ToolingError as exc:

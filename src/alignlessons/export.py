@@ -17,7 +17,7 @@ import nbformat
 
 from .charts.render import MIME_TYPE
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+from .paths import TEMPLATES
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VEGALITE_VERSION = "5.21"  # the newest Vega-Lite 5 that vl-convert bundles; specs use the v5 schema
 WIDGET_NOTE = ("<p class='alignlessons-offline-note'>(Interactive control: open this lesson in "
