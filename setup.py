@@ -6,6 +6,7 @@ repository around it, so the wheel carries a copy under ``alignlessons/_course/s
 (:mod:`alignlessons.paths`). Editable installs (``make setup``) read the repository directly and
 get no copy. Everything else about the package is configured in ``pyproject.toml``.
 """
+
 from pathlib import Path
 
 from setuptools import setup
@@ -22,14 +23,16 @@ class build_py_with_course_files(build_py):
             return
         for folder, patterns in COURSE_FILES.items():
             source = HERE / folder
-            files = sorted(p for pattern in patterns for p in source.glob(pattern)
-                           if ".ipynb_checkpoints" not in p.parts)
+            files = sorted(
+                p for pattern in patterns for p in source.glob(pattern) if ".ipynb_checkpoints" not in p.parts
+            )
             if not files:
-                raise SystemExit(f"setup.py: no course files in {source}: the wheel would "
-                                 "not be able to run `alignlessons course init`")
+                raise SystemExit(
+                    f"setup.py: no course files in {source}: the wheel would "
+                    "not be able to run `alignlessons course init`"
+                )
             for path in files:
-                target = Path(self.build_lib, "alignlessons", "_course", folder,
-                              path.relative_to(source))
+                target = Path(self.build_lib, "alignlessons", "_course", folder, path.relative_to(source))
                 self.mkpath(str(target.parent))
                 self.copy_file(str(path), str(target))
 

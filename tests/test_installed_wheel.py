@@ -13,6 +13,7 @@ files only of its own site-packages, so the project's editable install of alignl
 test checks. Scripts of the dependencies (nbgrader shells out to ``alembic``) come from the
 project's ``bin/``, after the fresh virtualenv's own on ``PATH``.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,15 @@ pytestmark = pytest.mark.slow
 
 
 def run(cmd, *, cwd, env, timeout=300):
-    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
     assert proc.returncode == 0, f"{' '.join(map(str, cmd))} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
     return proc
 
@@ -56,17 +64,36 @@ def installed(tmp_path_factory):
     for name in BUILD_INPUTS:
         src = ROOT / name
         (shutil.copytree(src, tree / name, ignore=IGNORE) if src.is_dir() else shutil.copy2(src, tree / name))
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-         "--quiet", "-w", tmp / "dist", tree], cwd=tmp, env=env)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--quiet",
+            "-w",
+            tmp / "dist",
+            tree,
+        ],
+        cwd=tmp,
+        env=env,
+    )
     (wheel,) = (tmp / "dist").glob("alignlessons-*.whl")
 
     venv = tmp / "venv"
     run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=tmp, env=env)
     python = venv / "bin" / "python"
-    run([sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
-         "--quiet", wheel], cwd=tmp, env=env)
-    purelib = run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                  cwd=tmp, env=env).stdout.strip()
+    run(
+        [sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index", "--quiet", wheel],
+        cwd=tmp,
+        env=env,
+    )
+    purelib = run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=tmp, env=env
+    ).stdout.strip()
     ours = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
     Path(purelib, "_project_dependencies.pth").write_text("".join(f"{p}\n" for p in ours))
     env["PATH"] = os.pathsep.join([str(venv / "bin"), str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -75,15 +102,28 @@ def installed(tmp_path_factory):
 
 def test_the_package_comes_from_the_wheel_and_knows_it_is_installed(installed):
     python, env, tmp = installed
-    out = run([python, "-c", "import alignlessons, alignlessons.paths as p; "
-                             "print(alignlessons.__file__); print(p.CHECKOUT); print(p.SOLUTIONS)"],
-              cwd=tmp, env=env).stdout.splitlines()
+    out = run(
+        [
+            python,
+            "-c",
+            "import alignlessons, alignlessons.paths as p; "
+            "print(alignlessons.__file__); print(p.CHECKOUT); print(p.SOLUTIONS)",
+        ],
+        cwd=tmp,
+        env=env,
+    ).stdout.splitlines()
     assert Path(out[0]).is_relative_to(tmp / "venv"), out
     assert out[1] == "None"
     assert Path(out[2]).is_relative_to(tmp / "venv") and Path(out[2]).is_dir()
     # Commands that rewrite the repository say they need a clone instead of writing elsewhere.
-    proc = subprocess.run([tmp / "venv" / "bin" / "alignlessons", "generate-assignments"], cwd=tmp,
-                          env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [tmp / "venv" / "bin" / "alignlessons", "generate-assignments"],
+        cwd=tmp,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2 and "clone of the alignlessons repository" in proc.stderr, proc.stderr
 
 
@@ -111,8 +151,9 @@ def test_course_init_and_generate_assignment_from_the_wheel(installed):
         # No line of a solution region, hidden test or mark scheme survives in the student version.
         student_text = "\n".join(c.source for c in student.cells)
         for cell in source.cells:
-            for region in re.findall(r"BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)END (?:SOLUTION|HIDDEN TESTS)",
-                                     cell.source, re.S):
+            for region in re.findall(
+                r"BEGIN (?:SOLUTION|HIDDEN TESTS)(.*?)END (?:SOLUTION|HIDDEN TESTS)", cell.source, re.S
+            ):
                 for line in region.splitlines()[1:-1]:
                     if len(line.strip()) > 25:
                         assert line.strip() not in student_text, line
@@ -120,11 +161,13 @@ def test_course_init_and_generate_assignment_from_the_wheel(installed):
 
 def test_the_sandbox_hides_the_packaged_solutions(installed):
     python, env, tmp = installed
-    code = ("import json, alignlessons.paths as p\n"
-            "from alignlessons.sandbox.launch import bwrap_command\n"
-            "args = bwrap_command({'role': 'student', 'hidden': []}, bwrap='bwrap', connection_file='/x',"
-            " cwd='/tmp/w', info_fd=3, kernel_args=[])\n"
-            "print(json.dumps([str(p.PACKAGED_COURSE), args]))\n")
+    code = (
+        "import json, alignlessons.paths as p\n"
+        "from alignlessons.sandbox.launch import bwrap_command\n"
+        "args = bwrap_command({'role': 'student', 'hidden': []}, bwrap='bwrap', connection_file='/x',"
+        " cwd='/tmp/w', info_fd=3, kernel_args=[])\n"
+        "print(json.dumps([str(p.PACKAGED_COURSE), args]))\n"
+    )
     packaged, args = json.loads(run([python, "-c", code], cwd=tmp, env=env).stdout)
     assert Path(packaged).is_relative_to(tmp / "venv")
     binds = [args[i + 1] for i, a in enumerate(args) if a == "--ro-bind"]

@@ -12,6 +12,7 @@ The package runs in two situations:
 
 Standard library only: the sandbox launcher imports this module too.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,7 @@ PACKAGED_SOLUTIONS = PACKAGED_COURSE / "solutions"
 
 def _checkout() -> Path | None:
     root = PACKAGE.parents[1]
-    if PACKAGE.parent.name == "src" and (root / "pyproject.toml").is_file() \
-            and (root / "solutions").is_dir():
+    if PACKAGE.parent.name == "src" and (root / "pyproject.toml").is_file() and (root / "solutions").is_dir():
         return root
     return None
 
@@ -43,14 +43,23 @@ ASSIGNMENTS = REPO / "assignments"
 #: nbgrader source notebooks (solutions, hidden tests, mark schemes): the repository's
 #: ``solutions/`` in a checkout, the packaged copy when installed.
 SOLUTIONS = CHECKOUT / "solutions" if CHECKOUT is not None else PACKAGED_SOLUTIONS
-#: Where a checkout expects the source texts for ``alignlessons check-quotes`` by default
-#: (``../shared/seeds`` from the project root); the project does not ship them.
+#: Where a checkout looks for the source texts of ``alignlessons check-quotes`` unless told
+#: (``--sources DIR`` or ``ALIGNLESSONS_SOURCES=DIR``): ``../shared/seeds`` from the project root.
+#: The project does not ship the texts (CONTRIBUTING.md says how to get them).
 DEFAULT_SOURCES = REPO.parent / "shared" / "seeds"
 
 
 def solutions_dir() -> Path:
     """The nbgrader source notebooks of the course (see :data:`SOLUTIONS`)."""
     return SOLUTIONS
+
+
+def sources_dir() -> Path:
+    """The folder of source texts: ``$ALIGNLESSONS_SOURCES`` if set, else :data:`DEFAULT_SOURCES`."""
+    import os
+
+    env = os.environ.get("ALIGNLESSONS_SOURCES")
+    return Path(env).expanduser() if env else DEFAULT_SOURCES
 
 
 def grader_only_paths() -> list[Path]:
@@ -67,6 +76,8 @@ def require_checkout(what: str) -> Path:
     if CHECKOUT is None:
         from .tooling import ToolingError
 
-        raise ToolingError(f"{what} works in a clone of the alignlessons repository (after "
-                           f"`make setup`), not from an installed package ({PACKAGE})")
+        raise ToolingError(
+            f"{what} works in a clone of the alignlessons repository (after "
+            f"`make setup`), not from an installed package ({PACKAGE})"
+        )
     return CHECKOUT
