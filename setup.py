@@ -7,6 +7,7 @@ repository around it, so the wheel carries a copy under ``alignlessons/_course/s
 get no copy. Everything else about the package is configured in ``pyproject.toml``.
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import setup
@@ -21,6 +22,8 @@ class build_py_with_course_files(build_py):
         super().run()
         if getattr(self, "editable_mode", False):
             return
+        # A fresh copy each build: a renamed or deleted assignment must not linger in build/.
+        shutil.rmtree(Path(self.build_lib, "alignlessons", "_course"), ignore_errors=True)
         for folder, patterns in COURSE_FILES.items():
             source = HERE / folder
             files = sorted(
