@@ -4,7 +4,6 @@
     alignlessons refresh-outputs [LESSON ...]      re-run lessons and store their outputs
     alignlessons export-html [LESSON ...]          offline HTML exports in _build/html/
     alignlessons course init DIR [--force]         a ready nbgrader course root for a real class
-    alignlessons check-quotes [--sources DIR]      every quotation verbatim from the source texts
 """
 from __future__ import annotations
 

@@ -127,8 +127,7 @@ def init_course(directory: str | os.PathLike, *, force: bool = False,
     solutions = Path(solutions) if solutions else solutions_dir()
     if not solutions.is_dir():
         raise CourseInitError(f"the course's solutions folder {solutions} does not exist: run "
-                              "`alignlessons course init` from a clone of the alignlessons repository "
-                              "or from a package built by its setup.py (which ships the solutions)")
+                              "`alignlessons course init` from a clone of the alignlessons repository")
     try:
         names = resolve_assignments(assignments, solutions)
     except ToolingError as exc:
