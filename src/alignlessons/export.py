@@ -17,7 +17,6 @@ import nbformat
 
 from .charts.render import MIME_TYPE
 
-from .paths import TEMPLATES
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 VEGALITE_VERSION = "5.21"  # the newest Vega-Lite 5 that vl-convert bundles; specs use the v5 schema
 WIDGET_NOTE = ("<p class='alignlessons-offline-note'>(Interactive control: open this lesson in "
@@ -61,6 +60,8 @@ def prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
 def export_notebook(path: Path, out: Path) -> Path:
     """Export one notebook to ``out`` (a file path) as offline HTML."""
     from nbconvert import HTMLExporter
+
+    from .paths import TEMPLATES
 
     nb, charts = prepare(nbformat.read(path, as_version=4))
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
