@@ -161,20 +161,19 @@ def test_quote_lengths():
 
 def _notebook_blockquotes():
     """(doc, text) for every attributed blockquote in the course's notebooks, found with the
-    shared quote checker's own parser and matcher."""
-    import importlib.util
+    project's quote checker's own parser and matcher (:mod:`alignlessons.quotecheck`)."""
+    from alignlessons import quotecheck
 
-    spec = importlib.util.spec_from_file_location("check_quotes", CHECK_QUOTES)
-    cq = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cq)
-    docs = cq.load_docs()
+    docs = {doc: quotecheck.normalise(_seed(doc)) for doc in DOC_FILES}
     found = []
     for folder in ("lessons", "solutions"):  # assignments/ repeat solutions/: count once
         for path in sorted((ROOT / folder).rglob("*.ipynb")):
-            for _, _, text in cq.quotes_from_notebook(path):
-                hits = [d for d, body in docs.items() if cq.find_in(body, cq.fragments(text))]
+            for q in quotecheck.quotations_in_notebook(path):
+                if not isinstance(q, quotecheck.Quotation) or not q.attributed:
+                    continue
+                hits = [d for d, body in docs.items() if quotecheck.found_in(body, quotecheck.fragments(q.text))]
                 if hits:
-                    found.append((hits[0], text))
+                    found.append((hits[0], q.text))
     return found
 
 

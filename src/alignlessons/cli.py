@@ -23,6 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export-html", help="export lessons to standalone HTML that works offline")
     e.add_argument("names", nargs="*", help="lesson names (default: all)")
     e.add_argument("--out", default="_build/html", help="output folder (default: _build/html)")
+    q = sub.add_parser("check-quotes", help="check every quotation in course data and notebooks "
+                                            "against the source texts (see CONTRIBUTING.md)")
+    q.add_argument("--sources", metavar="DIR", help="folder with the source texts, one file per "
+                   "document named DOC_ID.txt (default: $ALIGNLESSONS_SOURCES, else ../shared/seeds "
+                   "from the project root)")
+    q.add_argument("--root", metavar="DIR", help="project folder to check (default: this checkout)")
     c = sub.add_parser("course", help="instructor commands for a real class")
     csub = c.add_subparsers(dest="course_command", required=True)
     ci = csub.add_parser("init", help="create a ready nbgrader course root (see docs/instructors.md)")
@@ -49,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
     from .tooling import ToolingError
 
     try:
+        if args.command in ("generate-assignments", "refresh-outputs", "export-html"):
+            from .paths import require_checkout
+
+            require_checkout(f"alignlessons {args.command}")
         if args.command == "generate-assignments":
             from .tooling import generate_student_versions
 
@@ -64,6 +74,16 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in export_lessons(args.names, Path(args.out)):
                 print(f"wrote {path}")
+        elif args.command == "check-quotes":
+            from . import paths, quotecheck
+
+            root = Path(args.root) if args.root else paths.require_checkout("alignlessons check-quotes")
+            sources = Path(args.sources) if args.sources else paths.sources_dir()
+            try:
+                return quotecheck.main(root, sources)
+            except quotecheck.QuoteCheckError as exc:
+                print(f"alignlessons: {exc}", file=sys.stderr)
+                return 2
         elif args.command == "course" and args.course_command == "init":
             from .course import CourseInitError, init_course
 

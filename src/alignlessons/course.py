@@ -24,7 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .grading import COURSE_ID, solutions_dir
+from .grading import COURSE_ID
+from .paths import solutions_dir
 
 COURSE_MARKERS = ("nbgrader_config.py", "gradebook.db", "source", "release", "submitted", "autograded")
 

@@ -18,7 +18,6 @@ import nbformat
 
 from .charts.render import MIME_TYPE, VEGALITE_VERSION
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 WIDGET_NOTE = (
     "<p class='alignlessons-offline-note'>(Interactive control: open this lesson in "
@@ -67,6 +66,8 @@ def prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
 def export_notebook(path: Path, out: Path) -> Path:
     """Export one notebook to ``out`` (a file path) as offline HTML."""
     from nbconvert import HTMLExporter
+
+    from .paths import TEMPLATES
 
     nb, charts = prepare(nbformat.read(path, as_version=4))
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])

@@ -91,8 +91,11 @@ def configure_sandbox(c) -> None:
 
 
 def solutions_dir() -> Path:
-    """The source notebooks shipped with the course (the repository's ``solutions/``)."""
-    return Path(__file__).resolve().parents[2] / "solutions"
+    """The source notebooks shipped with the course: the repository's ``solutions/`` in a
+    checkout, the copy inside the package when installed (:mod:`alignlessons.paths`)."""
+    from .paths import solutions_dir
+
+    return solutions_dir()
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -19,11 +19,7 @@ from pathlib import Path
 import nbformat
 
 from .grading import COURSE_ID
-
-REPO = Path(__file__).resolve().parents[2]
-SOLUTIONS = REPO / "solutions"
-ASSIGNMENTS = REPO / "assignments"
-LESSONS = REPO / "lessons"
+from .paths import ASSIGNMENTS, LESSONS, SOLUTIONS  # the repository's folders (alignlessons.paths)
 
 
 class ToolingError(RuntimeError):

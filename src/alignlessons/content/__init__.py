@@ -19,7 +19,7 @@ and returned as pandas DataFrames::
 
 The four documents are identified everywhere by the ids in :data:`DOC_IDS`.
 
-Quotations are short and verbatim (checked against the texts by ``check_quotes.py``); who
+Quotations are short and verbatim (checked against the texts by ``alignlessons check-quotes``); who
 said what matters: in ``planning-for-agi`` only the highlighted passages are OpenAI's, the
 rest are a reader's marginal annotations (speaker ``"annotator"``).
 
@@ -357,7 +357,7 @@ class Quote:
     def markdown(self) -> str:
         """The quotation as a markdown blockquote with an attribution line.
 
-        This is the shape ``check_quotes.py`` verifies in notebooks, so a lesson can paste it.
+        This is the shape ``alignlessons check-quotes`` verifies in notebooks, so a lesson can paste it.
         """
         url = _safe_url(self.url)
         title = f"[{self.title}]({url})" if url else self.title

@@ -271,8 +271,11 @@ def bwrap_command(
     binds = python_binds() + [p for p in settings.get("ro_binds", []) if os.path.exists(p)]
     for p in binds:
         a += ["--ro-bind", p, p]
-    # Anything secret that happens to lie inside a bound folder is hidden again.
-    for secret in settings.get("hidden", []):
+    # Anything secret that happens to lie inside a bound folder is hidden again, always
+    # including the course's own solutions (shipped inside the package when installed).
+    from ..paths import grader_only_paths
+
+    for secret in dict.fromkeys([*settings.get("hidden", []), *map(str, grader_only_paths())]):
         if not secret or not os.path.lexists(secret):
             continue
         if any(_is_under(secret, b) for b in binds):
