@@ -23,11 +23,17 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export-html", help="export lessons to standalone HTML that works offline")
     e.add_argument("names", nargs="*", help="lesson names (default: all)")
     e.add_argument("--out", default="_build/html", help="output folder (default: _build/html)")
-    q = sub.add_parser("check-quotes", help="check every quotation in course data and notebooks "
-                                            "against the source texts (see CONTRIBUTING.md)")
-    q.add_argument("--sources", metavar="DIR", help="folder with the source texts, one file per "
-                   "document named DOC_ID.txt (default: $ALIGNLESSONS_SOURCES, else ../shared/seeds "
-                   "from the project root)")
+    q = sub.add_parser(
+        "check-quotes",
+        help="check every quotation in course data and notebooks against the source texts (see CONTRIBUTING.md)",
+    )
+    q.add_argument(
+        "--sources",
+        metavar="DIR",
+        help="folder with the source texts, one file per "
+        "document named DOC_ID.txt (default: $ALIGNLESSONS_SOURCES, else ../shared/seeds "
+        "from the project root)",
+    )
     q.add_argument("--root", metavar="DIR", help="project folder to check (default: this checkout)")
     c = sub.add_parser("course", help="instructor commands for a real class")
     csub = c.add_subparsers(dest="course_command", required=True)
