@@ -80,3 +80,47 @@ def test_harden_socket_refuses_a_link(host_listener):
     finally:
         sock.close(linger=0)
         ctx.term()
+
+
+def test_a_refused_heartbeat_stops_instead_of_hanging(host_listener):
+    """A send on a socket with no connection must not block the channel's thread (stop()
+    joins it: a blocked thread would hang the whole autograde run)."""
+    srv, link = host_listener
+    ctx = zmq.Context()
+    channel = SandboxHBChannel(context=ctx, address=f"ipc://{link}")
+    channel.time_to_dead = 0.2
+    channel.start()
+    deadline = time.monotonic() + 10
+    while channel.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not channel.is_beating()
+    start = time.monotonic()
+    channel.stop()
+    assert time.monotonic() - start < 5
+    assert _connections(srv) == 0
+    ctx.term()
+
+
+def test_the_heartbeat_stops_when_the_kernel_closes_its_socket(tmp_path):
+    """A connected heartbeat whose peer goes away reports the heart dead, and stops at once."""
+    ctx = zmq.Context()
+    rep = ctx.socket(zmq.REP)
+    path = tmp_path / "hb"
+    rep.bind(f"ipc://{path}")
+    channel = SandboxHBChannel(context=ctx, address=f"ipc://{path}")
+    channel.time_to_dead = 0.2
+    channel.start()
+    try:
+        assert rep.poll(5000), "no ping arrived"
+        rep.send(rep.recv())
+        time.sleep(0.3)
+        rep.close(linger=0)
+        deadline = time.monotonic() + 15
+        while channel.is_beating() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not channel.is_beating()
+    finally:
+        start = time.monotonic()
+        channel.stop()
+        assert time.monotonic() - start < 5
+        ctx.term()

@@ -80,23 +80,32 @@ class SandboxHBChannel(HBChannel):
     """The heartbeat channel with a hardened socket. jupyter_client's own makes a new socket
     and connects again whenever a beat is missed: through a link the jail put in place of the
     kernel's socket, that would reach a host socket. This one checks the endpoint each time
-    (:func:`harden_socket`) and stays unconnected (the heart is then reported dead) if it is
-    not the kernel's socket."""
+    (:func:`harden_socket`); if it is not the kernel's socket, or the connection is gone, the
+    channel stops and the heart counts as dead (a send never blocks: it fails at once or
+    after the send time-out, and ends the channel's thread quietly)."""
 
     def _create_socket(self) -> None:
         import zmq
 
         if self.socket is not None:
             self.poller.unregister(self.socket)
-            self.socket.close()
+            self.socket.close(linger=0)
         self.socket = self.context.socket(zmq.REQ)
         self.socket.linger = 0
         try:
             harden_socket(self.socket, self.address)
             self.socket.connect(self.address)
         except (OSError, RuntimeError):
-            pass  # not the kernel's socket (or gone): no connection, the heart counts as dead
+            self.socket.setsockopt(zmq.SNDTIMEO, 0)  # never connected: the next send fails at once
         self.poller.register(self.socket, zmq.POLLIN)
+
+    def run(self) -> None:
+        import zmq
+
+        try:
+            super().run()
+        except zmq.ZMQError:  # the kernel's socket is gone or refused: the heart is dead
+            self._beating = False
 
 
 class SandboxKernelClient(AsyncKernelClient):
