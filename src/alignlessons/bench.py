@@ -8,14 +8,14 @@
 
 `make bench` runs all of them.
 """
+
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 
 def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2) -> tuple[float, float]:
@@ -32,7 +32,7 @@ def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2
 
 
 def bench_notebooks() -> None:
-    from .tooling import ASSIGNMENTS, SOLUTIONS, execute_notebook, lesson_paths, assignment_names
+    from .tooling import SOLUTIONS, assignment_names, execute_notebook, lesson_paths
 
     print("== Notebooks: execution time in a fresh kernel (wall clock, includes kernel start) ==")
     print(f"{'notebook':<55} {'seconds':>8}")
@@ -48,22 +48,23 @@ def bench_notebooks() -> None:
         except Exception as exc:  # noqa: BLE001 - report and go on
             status = f"  ERROR: {type(exc).__name__}"
         print(f"{str(label):<55} {time.perf_counter() - t0:8.2f}{status}")
-    _ = ASSIGNMENTS
 
 
 def bench_models() -> None:
-    from ._bench_models import CASES, racing_throughput
+    from ._bench_models import cases, racing_throughput
 
     print("== Models: one slider step and one chart sweep (targets: <= 5 ms and <= 50 ms) ==")
     print(f"{'model':<18} {'step p50 ms':>12} {'step p95 ms':>12} {'sweep p50 ms':>13} {'sweep p95 ms':>13}")
-    for name, step, sweep in CASES():
+    for name, step, sweep in cases():
         s50, s95 = _timeit(step, repeat=200)
         w50, w95 = _timeit(sweep, repeat=20)
         flag = "" if (s95 <= 0.005 and w95 <= 0.050) else "  (over target)"
         print(f"{name:<18} {s50 * 1e3:12.3f} {s95 * 1e3:12.3f} {w50 * 1e3:13.2f} {w95 * 1e3:13.2f}{flag}")
     games, seconds = racing_throughput()
-    print(f"racing Monte Carlo at n = 5: {games / seconds / 1e6:.1f} million games per second "
-          f"({games:,} games in {seconds:.2f} s; target >= 5)")
+    print(
+        f"racing Monte Carlo at n = 5: {games / seconds / 1e6:.1f} million games per second "
+        f"({games:,} games in {seconds:.2f} s; target >= 5)"
+    )
 
 
 def bench_widgets(changes: int = 200, seed: int = 0) -> None:
@@ -105,14 +106,12 @@ def bench_grading() -> None:
     run()
 
 
-SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets,
-            "grading": bench_grading}
+SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets, "grading": bench_grading}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m alignlessons.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("sections", nargs="*",
-                        help=f"which benchmarks to run: {', '.join(SECTIONS)} (default: all)")
+    parser.add_argument("sections", nargs="*", help=f"which benchmarks to run: {', '.join(SECTIONS)} (default: all)")
     args = parser.parse_args(argv)
     unknown = [s for s in args.sections if s not in SECTIONS]
     if unknown:
