@@ -38,8 +38,7 @@ def wait_for_http(url: str, timeout: float = 60, proc: subprocess.Popen | None =
 
 
 @contextlib.contextmanager
-def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None, extra: str = "",
-             target: str = "lab"):
+def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None, extra: str = "", target: str = "lab"):
     """Run `make lab ARGS=...` exactly as the README says (or another make target that starts
     JupyterLab, e.g. ``instructor-lab``), on a loopback port, then stop it."""
     args = f"--no-browser --port={port} --IdentityProvider.token={TOKEN} --ServerApp.port_retries=0 {extra}"

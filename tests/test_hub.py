@@ -17,6 +17,7 @@ reach it (CI: a pyenv under /root, mode 0700). Then every command of the test ru
 mount namespace in which exactly the folders the course needs (the Python installation, the
 checkout) are reachable; nothing else about the configuration changes.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -46,7 +47,7 @@ CONFIG = HUB / "jupyterhub_config.py"
 SETUP = HUB / "setup.sh"
 PROXY = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
 VENV = Path(sys.prefix)
-NAME = "00_start_here"   # the smallest assignment
+NAME = "00_start_here"  # the smallest assignment
 FILENAME = f"{NAME}.ipynb"
 ROLES = ("full", "partial", "blank")
 
@@ -62,8 +63,10 @@ def _problem() -> str | None:
     if CHROMIUM is None:
         return "missing system package: chromium (install with: apt-get install chromium)"
     if shutil.which("node") is None or not PROXY.exists():
-        return ("the class server's proxy is not installed: needs node and npm (`make hub-setup` "
-                "runs npm ci in deploy/jupyterhub)")
+        return (
+            "the class server's proxy is not installed: needs node and npm (`make hub-setup` "
+            "runs npm ci in deploy/jupyterhub)"
+        )
     if not (VENV / "bin" / "jupyterhub-singleuser").exists():
         return "jupyterhub is not installed in the virtualenv (make setup)"
     return None
@@ -75,7 +78,7 @@ def _blocked_dirs(paths) -> dict[Path, set[str]]:
     out: dict[Path, set[str]] = {}
     for path in paths:
         path = Path(path).resolve()
-        for parent in reversed(path.parents):   # "/" first, then down towards ``path``
+        for parent in reversed(path.parents):  # "/" first, then down towards ``path``
             if parent != Path("/") and not os.stat(parent).st_mode & stat.S_IXOTH:
                 out.setdefault(parent, set()).add(path.relative_to(parent).parts[0])
                 break
@@ -97,13 +100,18 @@ class Machine:
             stash.mkdir(mode=0o700)
             lines = ["set -e"]
             for i, (folder, children) in enumerate(sorted(blocked.items())):
-                lines += [f"mkdir {stash}/{i}", f"mount --bind '{folder}' {stash}/{i}",
-                          f"mount -t tmpfs -o mode=0755,size=1m alignlessons-hub-test '{folder}'"]
+                lines += [
+                    f"mkdir {stash}/{i}",
+                    f"mount --bind '{folder}' {stash}/{i}",
+                    f"mount -t tmpfs -o mode=0755,size=1m alignlessons-hub-test '{folder}'",
+                ]
                 for child in sorted(children):
                     lines += [f"mkdir '{folder}/{child}'", f"mount --bind {stash}/{i}/'{child}' '{folder}/{child}'"]
             lines.append("exec sleep 100000")
-            self.holder = subprocess.Popen(["unshare", "--mount", "--propagation", "private", "--",
-                                            "bash", "-c", "\n".join(lines)], start_new_session=True)
+            self.holder = subprocess.Popen(
+                ["unshare", "--mount", "--propagation", "private", "--", "bash", "-c", "\n".join(lines)],
+                start_new_session=True,
+            )
             deadline = time.monotonic() + 10
             while self._own_ns() and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -111,15 +119,19 @@ class Machine:
 
     def _own_ns(self) -> bool:
         try:
-            return os.readlink(f"/proc/{self.holder.pid}/ns/mnt") == os.readlink("/proc/self/ns/mnt") or \
-                "sleep" not in Path(f"/proc/{self.holder.pid}/cmdline").read_text()
+            return (
+                os.readlink(f"/proc/{self.holder.pid}/ns/mnt") == os.readlink("/proc/self/ns/mnt")
+                or "sleep" not in Path(f"/proc/{self.holder.pid}/cmdline").read_text()
+            )
         except OSError:
             return True
 
     def env(self, user: str | None = None) -> dict[str, str]:
-        env = {"PATH": f"{VENV}/bin:/usr/local/bin:/usr/bin:/bin" + ("" if user else ":/usr/sbin:/sbin"),
-               "LANG": "C.UTF-8",
-               "JUPYTER_PLATFORM_DIRS": "1"}
+        env = {
+            "PATH": f"{VENV}/bin:/usr/local/bin:/usr/bin:/bin" + ("" if user else ":/usr/sbin:/sbin"),
+            "LANG": "C.UTF-8",
+            "JUPYTER_PLATFORM_DIRS": "1",
+        }
         if user:
             import pwd
 
@@ -127,8 +139,7 @@ class Machine:
             env.update(HOME=home, USER=user, LOGNAME=user)
         return env
 
-    def argv(self, argv: list[str], user: str | None = None, env: dict | None = None,
-             cwd: str = "/") -> list[str]:
+    def argv(self, argv: list[str], user: str | None = None, env: dict | None = None, cwd: str = "/") -> list[str]:
         e = {**self.env(user), **(env or {})}
         cmd = ["env", "-i", "-C", cwd, *[f"{k}={v}" for k, v in e.items()], *argv]
         if user:
@@ -136,11 +147,13 @@ class Machine:
         return self.prefix + cmd
 
     def run(self, argv, user=None, *, cwd=None, env=None, input=None, check=True, timeout=600):
-        proc = subprocess.run(self.argv(list(argv), user, env, cwd or "/"), input=input,
-                              capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            self.argv(list(argv), user, env, cwd or "/"), input=input, capture_output=True, text=True, timeout=timeout
+        )
         if check:
-            assert proc.returncode == 0, (f"{argv} as {user or 'root'} -> {proc.returncode}\n"
-                                          f"{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}")
+            assert proc.returncode == 0, (
+                f"{argv} as {user or 'root'} -> {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+            )
         return proc
 
     def close(self):
@@ -181,7 +194,7 @@ def _save_modes(*roots: Path) -> dict[str, tuple[int, int, int]]:
     for root in roots:
         if not root.exists():
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
+        for dirpath, _dirnames, filenames in os.walk(root):
             for p in [dirpath, *(os.path.join(dirpath, n) for n in filenames)]:
                 st = os.lstat(p)
                 saved[p] = (st.st_mode, st.st_uid, st.st_gid)
@@ -230,7 +243,7 @@ def hub():
     if problem:
         pytest.skip(problem)
     base = Path(tempfile.mkdtemp(prefix="alignlessons-hub-"))
-    base.chmod(0o755)   # the exchange lies in it
+    base.chmod(0o755)  # the exchange lies in it
     machine = Machine(base)
     h = Hub(base)
     h.machine = machine
@@ -244,13 +257,37 @@ def hub():
         machine.run(["bash", str(SETUP), "account", "staff", h.instructor], env=h.settings)
         created_users.append(h.instructor)
         jail = [  # what alignlessons.sandbox.probe() tries, but as the instructor
-            shutil.which("bwrap"), "--unshare-user", "--unshare-net", "--unshare-pid", "--die-with-parent",
-            "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev", "--symlink", "usr/bin", "/bin",
-            "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--", "/usr/bin/env", "true"]
+            shutil.which("bwrap"),
+            "--unshare-user",
+            "--unshare-net",
+            "--unshare-pid",
+            "--die-with-parent",
+            "--ro-bind",
+            "/usr",
+            "/usr",
+            "--proc",
+            "/proc",
+            "--dev",
+            "/dev",
+            "--symlink",
+            "usr/bin",
+            "/bin",
+            "--symlink",
+            "usr/lib",
+            "/lib",
+            "--symlink",
+            "usr/lib64",
+            "/lib64",
+            "--",
+            "/usr/bin/env",
+            "true",
+        ]
         probe = machine.run(jail, h.instructor, check=False)
         if probe.returncode != 0:
-            pytest.skip("bubblewrap cannot create a jail as an unprivileged account here (unprivileged "
-                        f"user namespaces are forbidden?): {probe.stderr.strip()[:200]}")
+            pytest.skip(
+                "bubblewrap cannot create a jail as an unprivileged account here (unprivileged "
+                f"user namespaces are forbidden?): {probe.stderr.strip()[:200]}"
+            )
         for user in h.students.values():
             machine.run(["bash", str(SETUP), "account", "student", user], env=h.settings)
             created_users.append(user)
@@ -260,9 +297,13 @@ def hub():
         for args in (("generate_assignment", NAME, "--force"), ("release_assignment", NAME)):
             machine.run(["nbgrader", *args], h.instructor, cwd=str(h.course_root))
         out = open(h.log, "w")
-        h.proc = subprocess.Popen(machine.argv([f"{VENV}/bin/jupyterhub", "-f", str(CONFIG)], env=h.settings,
-                                               cwd=str(base / "state")), stdout=out, stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
+        h.proc = subprocess.Popen(
+            machine.argv([f"{VENV}/bin/jupyterhub", "-f", str(CONFIG)], env=h.settings, cwd=str(base / "state")),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         wait_for_http(f"{h.url}/hub/api", timeout=60, proc=h.proc)
         h.timings = {"set-up": time.monotonic() - t0}
         yield h
@@ -322,8 +363,11 @@ def _page(b):
 
     def route(route, request):
         host = urlparse(request.url).hostname
-        return route.continue_() if host in ("127.0.0.1", "localhost") or request.url.startswith(("data:", "blob:")) \
+        return (
+            route.continue_()
+            if host in ("127.0.0.1", "localhost") or request.url.startswith(("data:", "blob:"))
             else route.abort()
+        )
 
     context.route("**/*", route)
     return context, context.new_page()
@@ -341,8 +385,11 @@ def _login(page, h: Hub, user: str):
 def _open_assignments(page) -> list[str]:
     """Open the Assignments tab from the Nbgrader menu; returns the menu's items."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    items = [t for t in page.locator(".lm-Menu-content .lm-Menu-item:not(.lm-mod-hidden) .lm-Menu-itemLabel")
-             .all_inner_texts() if t.strip()]
+    items = [
+        t
+        for t in page.locator(".lm-Menu-content .lm-Menu-item:not(.lm-mod-hidden) .lm-Menu-itemLabel").all_inner_texts()
+        if t.strip()
+    ]
     page.locator(".lm-Menu-itemLabel").get_by_text("Assignment List", exact=True).click()
     page.wait_for_selector("#released_assignments_list", timeout=60_000)
     page.wait_for_selector("#released_assignments_list_loading", state="hidden", timeout=60_000)
@@ -386,19 +433,25 @@ def graded(hub):
                 assert fetched.exists(), f"fetching in the browser did not create {fetched}"
                 nb = nbformat.read(fetched, as_version=4)
                 solved = C.solve(nb, src, _answers(role, src))
-                h.machine.run(["python", "-c", "import sys; open(sys.argv[1], 'w').write(sys.stdin.read())",
-                               str(fetched)], user, input=nbformat.writes(solved))
+                h.machine.run(
+                    ["python", "-c", "import sys; open(sys.argv[1], 'w').write(sys.stdin.read())", str(fetched)],
+                    user,
+                    input=nbformat.writes(solved),
+                )
                 page.click("#refresh_assignments_list")
                 page.wait_for_timeout(500)
                 page.wait_for_selector("#fetched_assignments_list_loading", state="hidden", timeout=60_000)
                 _row(page, "fetched_assignments_list", NAME).locator("button", has_text="Submit").click()
                 _row(page, "submitted_assignments_list", NAME).wait_for(timeout=60_000)
                 _shot(page, f"{role}-submitted")
-                ui[role] = {"menus": page.locator(".lm-MenuBar-itemLabel").all_inner_texts(),
-                            "nbgrader_menu": menu,
-                            "page_config": page.evaluate(
-                                "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
-                                ".disabledExtensions || []")}
+                ui[role] = {
+                    "menus": page.locator(".lm-MenuBar-itemLabel").all_inner_texts(),
+                    "nbgrader_menu": menu,
+                    "page_config": page.evaluate(
+                        "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+                        ".disabledExtensions || []"
+                    ),
+                }
             finally:
                 context.close()
         t_students = time.monotonic() - t0
@@ -409,8 +462,9 @@ def graded(hub):
         from tests.browser_support import ARTIFACTS
 
         for cmd in ("collect", "autograde", "generate_feedback", "release_feedback"):
-            proc = h.machine.run(["nbgrader", cmd, NAME], h.instructor, cwd=str(h.course_root),
-                                 timeout=900, check=False)
+            proc = h.machine.run(
+                ["nbgrader", cmd, NAME], h.instructor, cwd=str(h.course_root), timeout=900, check=False
+            )
             logs[cmd] = proc.stdout + proc.stderr
             with open(ARTIFACTS / "hub-instructor.log", "a" if cmd != "collect" else "w") as fh:
                 fh.write(f"$ nbgrader {cmd} {NAME}  # as {h.instructor}, exit {proc.returncode}\n{logs[cmd]}\n")
@@ -441,11 +495,14 @@ def graded(hub):
         try:
             _login(page, h, h.instructor)
             page.wait_for_timeout(1500)
-            ui["instructor"] = {"menus": page.locator(".lm-MenuBar-itemLabel").all_inner_texts(),
-                                "page_config": page.evaluate(
-                                    "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
-                                    ".disabledExtensions || []"),
-                                "files": page.locator(".jp-DirListing-itemText").all_inner_texts()}
+            ui["instructor"] = {
+                "menus": page.locator(".lm-MenuBar-itemLabel").all_inner_texts(),
+                "page_config": page.evaluate(
+                    "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+                    ".disabledExtensions || []"
+                ),
+                "files": page.locator(".jp-DirListing-itemText").all_inner_texts(),
+            }
             _shot(page, "instructor-lab")
             # The formgrader (nbgrader's page of the instructor's server) lists the assignment.
             page.goto(f"{h.url}/user/{h.instructor}/formgrader")
@@ -502,8 +559,8 @@ def test_feedback_arrived_in_the_browser(hub, graded):
     html = pages[0].read_text()
     leaked = [s for s in C.hidden_secrets(graded["src"]) if s in html]
     assert not leaked and "MARK SCHEME" not in html
-    assert "view feedback" in graded["ui"]["feedback"]   # the Assignments tab links to it
-    for role in ("full", "blank"):   # they did not fetch it
+    assert "view feedback" in graded["ui"]["feedback"]  # the Assignments tab links to it
+    for role in ("full", "blank"):  # they did not fetch it
         assert not (hub.home(hub.students[role]) / NAME / "feedback").exists()
 
 
@@ -511,8 +568,12 @@ def test_roles_students_have_the_assignments_tab_only(hub, graded):
     ui = graded["ui"]
     for role in ROLES:
         disabled = set(ui[role]["page_config"])
-        assert {"@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-                "@jupyter/nbgrader:validate-assignment", "@jupyter/nbgrader:course-list"} <= disabled, disabled
+        assert {
+            "@jupyter/nbgrader:formgrader",
+            "@jupyter/nbgrader:create-assignment",
+            "@jupyter/nbgrader:validate-assignment",
+            "@jupyter/nbgrader:course-list",
+        } <= disabled, disabled
         assert "@jupyter/nbgrader:assignment-list" not in disabled
         assert ui[role]["nbgrader_menu"] == ["Assignment List"], ui[role]["nbgrader_menu"]
     staff = ui["instructor"]
@@ -521,9 +582,11 @@ def test_roles_students_have_the_assignments_tab_only(hub, graded):
 
 
 def _try_read(h: Hub, user: str, path: Path) -> subprocess.CompletedProcess:
-    code = ("import os, sys\np = sys.argv[1]\n"
-            "if os.path.isdir(p): print(os.listdir(p))\n"
-            "else: print(len(open(p, 'rb').read()))\n")
+    code = (
+        "import os, sys\np = sys.argv[1]\n"
+        "if os.path.isdir(p): print(os.listdir(p))\n"
+        "else: print(len(open(p, 'rb').read()))\n"
+    )
     return h.machine.run(["python", "-c", code, str(path)], user, check=False)
 
 
@@ -536,7 +599,7 @@ def test_students_cannot_read_each_others_work_or_the_instructors(hub, graded):
     submissions = sorted(p for p in inbound.iterdir() if p.name.startswith(victim + "+"))
     assert submissions, "the victim's submission is not in the exchange"
     uid = pwd.getpwnam(victim).pw_uid
-    assert all(p.stat().st_uid == uid for p in submissions)   # what SafeCollect checks
+    assert all(p.stat().st_uid == uid for p in submissions)  # what SafeCollect checks
     victim_feedback = sorted(feedback.iterdir())
     assert victim_feedback
     targets = {

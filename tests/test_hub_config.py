@@ -2,11 +2,11 @@
 
 The end-to-end run is tests/test_hub.py (needs root); these checks run everywhere.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from tests.helpers import ROOT
 
@@ -37,9 +37,14 @@ def test_the_guide_uses_the_tested_commands():
     test = (ROOT / "tests" / "test_hub.py").read_text()
     for step in ('"server"', '"account", "staff"', '"account", "student"', '"course"'):
         assert step in test
-    for line in ("deploy/jupyterhub/setup.sh server", "deploy/jupyterhub/setup.sh account staff instructor",
-                 "deploy/jupyterhub/setup.sh account student alice", "deploy/jupyterhub/setup.sh course instructor",
-                 ".venv/bin/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py", "make hub-setup"):
+    for line in (
+        "deploy/jupyterhub/setup.sh server",
+        "deploy/jupyterhub/setup.sh account staff instructor",
+        "deploy/jupyterhub/setup.sh account student alice",
+        "deploy/jupyterhub/setup.sh course instructor",
+        ".venv/bin/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py",
+        "make hub-setup",
+    ):
         assert line in block, line
 
 
@@ -62,8 +67,7 @@ def test_roles_come_from_the_groups(monkeypatch, tmp_path):
 
     me = pwd.getpwuid(os.getuid()).pw_name
     my_group = grp.getgrgid(os.getgid()).gr_name
-    c = _load({"ALIGNLESSONS_HUB_STAFF_GROUP": my_group, "ALIGNLESSONS_HUB_COURSE_ROOT": str(tmp_path)},
-              monkeypatch)
+    c = _load({"ALIGNLESSONS_HUB_STAFF_GROUP": my_group, "ALIGNLESSONS_HUB_COURSE_ROOT": str(tmp_path)}, monkeypatch)
     spawner = types.SimpleNamespace(user=types.SimpleNamespace(name=me), notebook_dir="")
     assert c.Spawner.environment["JUPYTER_CONFIG_PATH"](spawner) == str(HUB / "staff")
     c.Spawner.pre_spawn_hook(spawner)
@@ -77,12 +81,15 @@ def test_roles_come_from_the_groups(monkeypatch, tmp_path):
 def test_students_keep_only_the_assignments_tab():
     disabled = json.loads((HUB / "student" / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
     assert {k for k, v in disabled.items() if v} == {
-        "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
-        "@jupyter/nbgrader:validate-assignment", "@jupyter/nbgrader:course-list"}
+        "@jupyter/nbgrader:formgrader",
+        "@jupyter/nbgrader:create-assignment",
+        "@jupyter/nbgrader:validate-assignment",
+        "@jupyter/nbgrader:course-list",
+    }
     server = json.loads((HUB / "student" / "jupyter_server_config.json").read_text())
     off = {k for k, v in server["ServerApp"]["jpserver_extensions"].items() if not v}
     assert off == {"nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list"}
-    assert not (HUB / "staff" / "labconfig").exists()   # staff: every nbgrader tool
+    assert not (HUB / "staff" / "labconfig").exists()  # staff: every nbgrader tool
 
 
 def test_the_proxy_is_pinned():

@@ -30,8 +30,16 @@ def test_make_lab_serves_the_course(tmp_path):
 
 
 # --- learner mode: no nbgrader authoring or grading UI in `make lab` -----------------------------
-NBGRADER_UI = ("Nbgrader", "Formgrader", "Create Assignment", "Create assignment", "Validate",
-               "Course List", "Courses", "Assignment List")
+NBGRADER_UI = (
+    "Nbgrader",
+    "Formgrader",
+    "Create Assignment",
+    "Create assignment",
+    "Validate",
+    "Course List",
+    "Courses",
+    "Assignment List",
+)
 ASSIGNMENT = "assignments/00_start_here/00_start_here.ipynb"
 
 
@@ -47,7 +55,8 @@ def _nbgrader_ui_in_lab(page, port: int, shot: str, notebook: str = ASSIGNMENT) 
     menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
     toolbar = page.locator(".jp-NotebookPanel-toolbar").inner_text()
     tabs = page.locator(".lm-TabBar-tab").evaluate_all(
-        "els => els.map(e => (e.getAttribute('title') || '') + ' ' + e.innerText)")
+        "els => els.map(e => (e.getAttribute('title') || '') + ' ' + e.innerText)"
+    )
     page.keyboard.press("Control+Shift+C")  # the command palette lists every registered command
     page.wait_for_selector(".jp-ModalCommandPalette .lm-CommandPalette-content", timeout=10_000)
     palette = page.locator(".jp-ModalCommandPalette .lm-CommandPalette-content").inner_text()
@@ -60,10 +69,17 @@ def _nbgrader_ui_in_lab(page, port: int, shot: str, notebook: str = ASSIGNMENT) 
     page.keyboard.press("Escape")
     found = {}
     for label in NBGRADER_UI:
-        where = [name for name, text in (("menu bar", " ".join(menus)), ("Nbgrader menu", menu_items),
-                                         ("notebook toolbar", toolbar),
-                                         ("side panels", " ".join(tabs)), ("command palette", palette))
-                 if label in text]
+        where = [
+            name
+            for name, text in (
+                ("menu bar", " ".join(menus)),
+                ("Nbgrader menu", menu_items),
+                ("notebook toolbar", toolbar),
+                ("side panels", " ".join(tabs)),
+                ("command palette", palette),
+            )
+            if label in text
+        ]
         if where:
             found[label] = where
     return found
@@ -101,12 +117,14 @@ def test_instructor_lab_has_the_nbgrader_tools(tmp_path):
     port = free_port()
     with make_lab(port, root_dir=made.root, log=tmp_path / "lab.log", target="instructor-lab"):
         with offline_page() as (page, _):
-            found = _nbgrader_ui_in_lab(page, port, "make-instructor-lab.png",
-                                        notebook="source/00_start_here/00_start_here.ipynb")
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/formgrader/api/assignments?token={TOKEN}",
-                                    timeout=30) as resp:
+            found = _nbgrader_ui_in_lab(
+                page, port, "make-instructor-lab.png", notebook="source/00_start_here/00_start_here.ipynb"
+            )
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/formgrader/api/assignments?token={TOKEN}", timeout=30
+        ) as resp:
             listed = {a["name"] for a in json.loads(resp.read())}
     assert "menu bar" in found.get("Nbgrader", []), found
     for label in ("Formgrader", "Validate", "Create Assignment"):
         assert label in found, f"{label} missing from `make instructor-lab`: {found}"
-    assert listed == {"00_start_here"}, listed   # the course root's source/, not the repository's
+    assert listed == {"00_start_here"}, listed  # the course root's source/, not the repository's

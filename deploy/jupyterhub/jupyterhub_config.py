@@ -18,6 +18,7 @@ Nobody is a hub admin: an admin could open a student's server and act as the stu
 Site settings are the ALIGNLESSONS_HUB_* variables below (the defaults are the guide's
 layout); the test sets them to its temporary accounts, folders and ports.
 """
+
 import grp
 import os
 import pwd
@@ -31,12 +32,12 @@ def setting(name: str, default: str) -> str:
     return os.environ.get(f"ALIGNLESSONS_HUB_{name}", default)
 
 
-VENV = Path(setting("VENV", str(REPO / ".venv")))            # the course's virtualenv
-EXCHANGE = setting("EXCHANGE", "/srv/nbgrader/exchange")      # nbgrader's exchange (setup.sh)
+VENV = Path(setting("VENV", str(REPO / ".venv")))  # the course's virtualenv
+EXCHANGE = setting("EXCHANGE", "/srv/nbgrader/exchange")  # nbgrader's exchange (setup.sh)
 COURSE_ROOT = setting("COURSE_ROOT", "/home/instructor/alignlessons-2026")  # `alignlessons course init`
 STUDENTS = setting("STUDENTS_GROUP", "alignlessons-students")
 STAFF = setting("STAFF_GROUP", "alignlessons-graders")
-STATE = Path(setting("STATE", "/srv/jupyterhub"))             # hub database, cookie secret (root only)
+STATE = Path(setting("STATE", "/srv/jupyterhub"))  # hub database, cookie secret (root only)
 
 c = get_config()  # noqa: F821  (provided by JupyterHub)
 
@@ -49,7 +50,7 @@ c.ConfigurableHTTPProxy.pid_file = str(STATE / "jupyterhub-proxy.pid")
 c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(STATE / "jupyterhub.pid")
-c.JupyterHub.cleanup_servers = True                           # stopping the hub stops every server
+c.JupyterHub.cleanup_servers = True  # stopping the hub stops every server
 c.JupyterHub.cleanup_proxy = True
 
 # --- who may log in: local accounts in the course's groups, with their own passwords -----------
@@ -76,7 +77,7 @@ def role(spawner) -> str:
 c.Spawner.cmd = [str(VENV / "bin" / "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {
-    "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",   # nbgrader shells out to alembic
+    "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",  # nbgrader shells out to alembic
     "JUPYTER_PATH": str(VENV / "share" / "jupyter"),
     "JUPYTER_PLATFORM_DIRS": "1",
     "ALIGNLESSONS_EXCHANGE": EXCHANGE,

@@ -12,6 +12,7 @@ that the submission's owner is the student it names.
 Where that cannot hold (the submission did not inherit the inbound folder's group, or the
 student belongs to that group), nbgrader's permissions are kept and a warning says why.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,11 +38,15 @@ class PrivateSubmit(ExchangeSubmit):
             return super().do_copy(src, dest, log)
         if self.get_size(src) > 1000 * self.coursedir.max_dir_size:
             raise RuntimeError("Directory size is too big")
-        ignore = ignore_patterns(exclude=self.coursedir.ignore, include=self.coursedir.include,
-                                 max_file_size=self.coursedir.max_file_size, log=self.log)
+        ignore = ignore_patterns(
+            exclude=self.coursedir.ignore,
+            include=self.coursedir.include,
+            max_file_size=self.coursedir.max_file_size,
+            log=self.log,
+        )
 
         def copy_dir(source: str, target: str) -> None:
-            os.makedirs(target, exist_ok=True)   # inherits the inbound folder's group
+            os.makedirs(target, exist_ok=True)  # inherits the inbound folder's group
             names = os.listdir(source)
             skipped = ignore(source, names)
             for name in names:
@@ -60,15 +65,21 @@ class PrivateSubmit(ExchangeSubmit):
         dest = os.path.join(self.inbound_path, self.assignment_filename)
         inbound_gid = os.stat(self.inbound_path).st_gid
         if os.stat(dest).st_gid != inbound_gid:
-            self.log.warning("The submission did not inherit the group of %s (is it set-group-id?): "
-                             "keeping nbgrader's permissions (readable by every account that "
-                             "knows its name).", self.inbound_path)
+            self.log.warning(
+                "The submission did not inherit the group of %s (is it set-group-id?): "
+                "keeping nbgrader's permissions (readable by every account that "
+                "knows its name).",
+                self.inbound_path,
+            )
             return
         if inbound_gid in os.getgroups():
-            self.log.warning("You belong to the group of %s, so group permissions cannot keep the "
-                             "submission private: keeping nbgrader's permissions.", self.inbound_path)
+            self.log.warning(
+                "You belong to the group of %s, so group permissions cannot keep the "
+                "submission private: keeping nbgrader's permissions.",
+                self.inbound_path,
+            )
             return
-        for dirpath, dirnames, filenames in os.walk(dest):
+        for dirpath, _dirnames, filenames in os.walk(dest):
             for name in filenames:
                 path = os.path.join(dirpath, name)
                 if stat.S_ISREG(os.lstat(path).st_mode):

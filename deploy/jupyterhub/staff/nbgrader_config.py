@@ -5,10 +5,11 @@ Single-user servers start in the home folder, and nbgrader's formgrader reads th
 of the folder it starts in: so this loads the course root's own nbgrader_config.py (written by
 `alignlessons course init`), wherever the server started.
 """
+
 import os
 from pathlib import Path
 
-c = get_config()  # noqa: F821  (provided by nbgrader)
+c = get_config()
 course_root = Path(os.environ.get("ALIGNLESSONS_COURSE_ROOT", "/home/instructor/alignlessons-2026"))
 if (course_root / "nbgrader_config.py").is_file():
-    load_subconfig(str(course_root / "nbgrader_config.py"))  # noqa: F821
+    load_subconfig(str(course_root / "nbgrader_config.py"))

@@ -2,9 +2,10 @@
 
 JupyterHub puts this folder on students' JUPYTER_CONFIG_PATH and sets ALIGNLESSONS_EXCHANGE.
 """
+
 import os
 
-c = get_config()  # noqa: F821  (provided by nbgrader)
+c = get_config()
 c.CourseDirectory.course_id = "alignlessons"
 c.Exchange.root = os.environ.get("ALIGNLESSONS_EXCHANGE", "/srv/nbgrader/exchange")
 # Submissions readable by the student and the instructor's group only (not by classmates).
