@@ -252,35 +252,18 @@ def hub():
     created_groups: list[str] = []
     t0 = time.monotonic()
     try:
+        created_groups += list(h.groups.values())  # (removed afterwards even if a step fails)
         machine.run(["bash", str(SETUP), "server"], env=h.settings)
-        created_groups += list(h.groups.values())
-        machine.run(["bash", str(SETUP), "account", "staff", h.instructor], env=h.settings)
         created_users.append(h.instructor)
-        jail = [  # what alignlessons.sandbox.probe() tries, but as the instructor
+        machine.run(["bash", str(SETUP), "account", "staff", h.instructor], env=h.settings)
+        # What alignlessons.sandbox.probe() tries, but as the (unprivileged) instructor.
+        jail = [
             shutil.which("bwrap"),
-            "--unshare-user",
-            "--unshare-net",
-            "--unshare-pid",
-            "--die-with-parent",
-            "--ro-bind",
-            "/usr",
-            "/usr",
-            "--proc",
-            "/proc",
-            "--dev",
-            "/dev",
-            "--symlink",
-            "usr/bin",
-            "/bin",
-            "--symlink",
-            "usr/lib",
-            "/lib",
-            "--symlink",
-            "usr/lib64",
-            "/lib64",
-            "--",
-            "/usr/bin/env",
-            "true",
+            *(
+                "--unshare-user --unshare-net --unshare-pid --die-with-parent --ro-bind /usr /usr "
+                "--proc /proc --dev /dev --symlink usr/bin /bin --symlink usr/lib /lib "
+                "--symlink usr/lib64 /lib64 -- /usr/bin/env true"
+            ).split(),
         ]
         probe = machine.run(jail, h.instructor, check=False)
         if probe.returncode != 0:
@@ -289,14 +272,14 @@ def hub():
                 f"user namespaces are forbidden?): {probe.stderr.strip()[:200]}"
             )
         for user in h.students.values():
-            machine.run(["bash", str(SETUP), "account", "student", user], env=h.settings)
             created_users.append(user)
+            machine.run(["bash", str(SETUP), "account", "student", user], env=h.settings)
         machine.run(["chpasswd"], input="".join(f"{u}:{p}\n" for u, p in h.passwords.items()))
         machine.run(["bash", str(SETUP), "course", h.instructor], env=h.settings)
         # The instructor releases the assignment (standard nbgrader, in the course root).
         for args in (("generate_assignment", NAME, "--force"), ("release_assignment", NAME)):
             machine.run(["nbgrader", *args], h.instructor, cwd=str(h.course_root))
-        out = open(h.log, "w")
+        out = h.log_file = open(h.log, "w")  # closed in the finally below
         h.proc = subprocess.Popen(
             machine.argv([f"{VENV}/bin/jupyterhub", "-f", str(CONFIG)], env=h.settings, cwd=str(base / "state")),
             stdout=out,
@@ -321,6 +304,12 @@ def hub():
                 os.kill(int(pid_file.read_text()), signal.SIGKILL)  # only if the hub left it running
         import pwd
 
+        from tests.browser_support import ARTIFACTS
+
+        if getattr(h, "log_file", None) is not None:
+            h.log_file.close()
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            shutil.copy(h.log, ARTIFACTS / "hub-jupyterhub.log")
         if os.environ.get("ALIGNLESSONS_HUB_TEST_KEEP"):  # debugging: keep a copy of what was made
             keep = Path(os.environ["ALIGNLESSONS_HUB_TEST_KEEP"])
             for src in [base, *(Path(pwd.getpwnam(u).pw_dir) for u in created_users)]:
