@@ -19,12 +19,13 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab test setup outputs assignments html bench lock clean help
+.PHONY: lab test setup outputs assignments html site bench lock clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (extra server options: make lab ARGS='--no-browser --port=8899')"
 	@echo "make test   - run every test (unit, nbval over lessons, nbgrader round trip, browser tests if chromium is installed)"
-	@echo "contributors: make outputs | make assignments | make html | make bench | make lock"
+	@echo "contributors: make outputs | make assignments | make html | make site | make bench | make lock"
+	@echo "make site   - build the course website (static, offline) into _build/site/ (publish that folder)"
 
 $(STAMP): requirements.lock pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "alignlessons needs Python >= 3.11; run: make PYTHON=python3.11 ...")'
@@ -58,13 +59,17 @@ assignments: $(STAMP)
 html: $(STAMP)
 	$(BIN)/alignlessons export-html $(ARGS)
 
+# Build the course website (static, offline, runs no Python) into _build/site/.
+site: $(STAMP)
+	$(BIN)/alignlessons build-site $(ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python -m alignlessons.bench $(ARGS)
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index) and write requirements.lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test,site]'
 	.lock-venv/bin/pip freeze --exclude-editable --exclude alignlessons > requirements.lock
 	rm -rf .lock-venv
 

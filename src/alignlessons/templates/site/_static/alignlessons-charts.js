@@ -1,0 +1,58 @@
+// Draws every stored chart of a course-site page with the site's own Vega (vega-bundle.js).
+// Each <figure class="alignlessons-chart"> holds its Vega-Lite spec as inert JSON; the chart goes
+// into the element with role="img" (named by the chart's description) and the sliders of a
+// kernel-free explorer into a separate, labelled group, so they stay reachable by keyboard and
+// screen reader. Nothing is fetched: the data are inline.
+(function () {
+  "use strict";
+
+  function labelControls(controls, title) {
+    if (!controls) return;
+    controls.querySelectorAll("input, select").forEach(function (input, i) {
+      if (!input.id) input.id = controls.parentElement.id + "-control-" + i;
+      const label = input.closest("label");
+      const name = label && label.querySelector(".vega-bind-name");
+      if (name && !input.getAttribute("aria-label")) {
+        input.setAttribute("aria-label", name.textContent.trim());
+      }
+    });
+    // Vega shows a slider's value in a span next to it: announce changes politely.
+    controls.querySelectorAll(".vega-bind label > span:last-child").forEach(function (span) {
+      if (!span.classList.contains("vega-bind-name")) span.setAttribute("aria-live", "polite");
+    });
+  }
+
+  async function draw(figure) {
+    const view = figure.querySelector(".alignlessons-chart-view");
+    const controls = figure.querySelector(".alignlessons-chart-controls");
+    try {
+      const spec = JSON.parse(figure.querySelector("script.alignlessons-chart-spec").textContent);
+      const options = { actions: false, renderer: "svg" };
+      if (controls) options.bind = controls;
+      view.innerHTML = "";
+      const result = await globalThis.vegaEmbed(view, spec, options);
+      labelControls(controls);
+      figure.dataset.drawn = "true";
+    } catch (err) {
+      view.textContent = "The chart could not be drawn: " + err;
+      figure.dataset.drawn = "error";
+      console.error(err);
+    }
+  }
+
+  function drawAll() {
+    if (typeof globalThis.vegaEmbed !== "function") {
+      document.querySelectorAll(".alignlessons-chart-view").forEach(function (v) {
+        v.textContent = "The chart library did not load; the data table below has the chart's data.";
+      });
+      return;
+    }
+    document.querySelectorAll("figure.alignlessons-chart").forEach(draw);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", drawAll);
+  } else {
+    drawAll();
+  }
+})();
