@@ -38,13 +38,21 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# JavaScript for the browser tests only (axe-core, pinned in tests/js/package-lock.json), installed
+# at set-up; without npm the accessibility checks are skipped with a reason.
+AXE_STAMP := tests/js/node_modules/.installed
+$(AXE_STAMP): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/js --no-audit --no-fund --loglevel=error && touch $(AXE_STAMP); \
+	else echo "npm not found: the site's accessibility (axe-core) checks will be skipped (apt-get install npm)"; fi
+
+setup: $(STAMP) $(AXE_STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" \
 		--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(ROOT_FLAG) $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(AXE_STAMP)
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
 
 # Re-execute every lesson in a fresh kernel and store its outputs (then review the diff).
@@ -74,4 +82,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .nbgrader _build artifacts .pytest_cache
+	rm -rf $(VENV) .nbgrader _build artifacts .pytest_cache tests/js/node_modules

@@ -144,6 +144,7 @@ def stage(work: Path, build: SiteBuild) -> None:
     extra = work / "_extra"
     _copy_static(work / "_static")
     shutil.copy(TEMPLATES / "conf.py", work / "conf.py")
+    shutil.copytree(TEMPLATES / "_templates", work / "_templates")
     lessons = []
     for path in lesson_paths(LESSONS):
         shutil.copy(path, _mkdir(extra / "notebooks") / path.name)

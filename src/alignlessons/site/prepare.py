@@ -123,7 +123,8 @@ def chart_html(spec: dict, chart_id: str, data_prefix: str) -> tuple[str, dict[s
                 if interactive else "")
     body = (f"<figure class='alignlessons-chart' id='{chart_id}' data-interactive='{str(interactive).lower()}'>"
             f"<div class='alignlessons-chart-view' role='img' aria-label='{html.escape(description, quote=True)}'>"
-            "<p class='alignlessons-chart-loading'>(Drawing the chart…)</p></div>"
+            "<div class='alignlessons-chart-canvas'><p class='alignlessons-chart-loading'>(Drawing the chart…)</p>"
+            "</div></div>"
             f"{controls}"
             f"{_table_html(title, datasets, links) if datasets else ''}"
             f"<script type='application/json' class='alignlessons-chart-spec'>{payload}</script>"
@@ -153,7 +154,8 @@ def _explorer_note(plain: str, twin_below: bool) -> str:
     what = plain.strip().strip("()").split(": an interactive explorer")[0]
     where = ("the kernel-free version of this explorer is below" if twin_below
              else "its kernel-free version follows")
-    return (f"Interactive explorer — {what}. It needs a running Python kernel: open this lesson in "
+    what = what if what.endswith((".", "?", "!")) else what + "."
+    return (f"Interactive explorer — {what} It needs a running Python kernel: open this lesson in "
             f"JupyterLab (make lab) to use it. On this page {where}: its sliders work in the browser.")
 
 

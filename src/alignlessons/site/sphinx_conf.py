@@ -10,6 +10,8 @@ project = "alignlessons"
 author = "alignlessons contributors"
 copyright = "alignlessons contributors; code MIT, course text CC BY-SA 4.0"
 language = "en"
+# Quotations are verbatim: no typographic rewriting of quotes and dashes.
+smartquotes = False
 
 extensions = ["myst_nb", "sphinx.ext.mathjax"]
 exclude_patterns = ["_build", "_extra", "**.ipynb_checkpoints"]
@@ -39,7 +41,8 @@ mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [[
                                 "webFont": "STIX-Web", "imageFont": None}}
 
 html_theme = "sphinx_book_theme"
-html_title = "alignlessons: how leading actors plan to align and deploy powerful AI"
+html_title = "alignlessons"
+templates_path = ["_templates"]
 html_static_path = ["_static"]
 html_extra_path = ["_extra"]
 html_css_files = ["alignlessons-site.css"]
@@ -56,7 +59,6 @@ html_theme_options = {
     "use_repository_button": False,
     "navigation_with_keys": False,
     "show_prev_next": True,
-    "search_bar_text": "Search the course…",
 }
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
 

@@ -23,7 +23,9 @@
   }
 
   async function draw(figure) {
-    const view = figure.querySelector(".alignlessons-chart-view");
+    // Vega names its own container too (role graphics-document); the wrapper with role="img"
+    // gives the chart one accessible name, its description, as in the notebooks' alt text.
+    const view = figure.querySelector(".alignlessons-chart-canvas");
     const controls = figure.querySelector(".alignlessons-chart-controls");
     try {
       const spec = JSON.parse(figure.querySelector("script.alignlessons-chart-spec").textContent);
@@ -42,7 +44,7 @@
 
   function drawAll() {
     if (typeof globalThis.vegaEmbed !== "function") {
-      document.querySelectorAll(".alignlessons-chart-view").forEach(function (v) {
+      document.querySelectorAll(".alignlessons-chart-canvas").forEach(function (v) {
         v.textContent = "The chart library did not load; the data table below has the chart's data.";
       });
       return;
