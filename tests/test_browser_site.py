@@ -72,13 +72,21 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser_page():
+def _browser():
     with offline_page() as (page, blocked):
         errors: list[str] = []
         missing: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
         yield page, blocked, errors, missing
+
+
+@pytest.fixture
+def browser_page(_browser):
+    """One browser for the module; what each test records (blocked, errors, 404s) starts empty."""
+    for record in _browser[1:]:
+        record.clear()
+    return _browser
 
 
 def _axe(page) -> list[str]:
@@ -185,6 +193,23 @@ def test_search_finds_a_glossary_term(site, browser_page):
     if AXE.exists():
         assert _axe(page) == [], "axe-core: serious or critical violations on the glossary"
     assert blocked == [], blocked
+
+
+REFERENCE_PAGES = ["sources.html", "instructors.html", "search.html?q=racing"] + [
+    f"assignments/{p.stem}.html" for p in sorted((ROOT / "assignments").glob("*/*.ipynb"))]
+
+
+@pytest.mark.parametrize("path", REFERENCE_PAGES)
+def test_reference_and_assignment_pages_pass_axe_offline(site, browser_page, path):
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (needs npm: `npm ci --prefix tests/js`, run by `make test`'s set-up)")
+    built, url = site
+    page, blocked, errors, missing = browser_page
+    _open(page, f"{url}/{path}")
+    page.wait_for_load_state("networkidle")
+    assert _axe(page) == [], f"axe-core: serious or critical violations on {path}"
+    assert blocked == [], blocked
+    assert errors == [] and missing == [], (errors, missing)
 
 
 def test_assignments_are_student_versions_only(site):
