@@ -196,6 +196,9 @@ def build_site(out: Path | str | None = None, *, quiet: bool = True) -> SiteBuil
     build.warnings = [w for w in warnings.getvalue().splitlines() if w.strip()]
     if app.statuscode != 0:
         raise ToolingError("the site build failed (the previous site is unchanged):\n" + warnings.getvalue())
+    with_sources = html_dir / "_sources"  # left empty by Sphinx (html_copy_source = False)
+    if with_sources.is_dir() and not any(with_sources.iterdir()):
+        with_sources.rmdir()
     build.pages = sorted(str(p.relative_to(html_dir)) for p in html_dir.rglob("*.html"))
     old = out.with_name(f".{out.name}-old")
     if old.exists():
