@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,11 +187,13 @@ def build_site(out: Path | str | None = None, *, quiet: bool = True) -> SiteBuil
     scratch = out.parent / f".{out.name}-build"
     t0 = time.perf_counter()
     build = SiteBuild(out=out, seconds=0.0)
+    if scratch.exists():  # left by an interrupted build: never let its pages into this one
+        shutil.rmtree(scratch)
     stage(scratch / "src", build)
     html_dir = scratch / "html"
     warnings = io.StringIO()
     app = Sphinx(str(scratch / "src"), str(scratch / "src"), str(html_dir), str(scratch / "doctrees"),
-                 "html", status=None if quiet else None, warning=warnings, freshenv=True,
+                 "html", status=None if quiet else sys.stdout, warning=warnings, freshenv=True,
                  keep_going=True)
     app.build(force_all=True)
     build.warnings = [w for w in warnings.getvalue().splitlines() if w.strip()]

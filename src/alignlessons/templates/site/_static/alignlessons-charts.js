@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  function labelControls(controls, title) {
+  function labelControls(controls) {
     if (!controls) return;
     controls.querySelectorAll("input, select").forEach(function (input, i) {
       if (!input.id) input.id = controls.parentElement.id + "-control-" + i;
@@ -14,6 +14,16 @@
       const name = label && label.querySelector(".vega-bind-name");
       if (name && !input.getAttribute("aria-label")) {
         input.setAttribute("aria-label", name.textContent.trim());
+      }
+    });
+    // Radio buttons and checkboxes are labelled by their own values; name their group too.
+    controls.querySelectorAll(".vega-bind").forEach(function (bind, i) {
+      const group = bind.querySelector(".vega-bind-radio");
+      const name = bind.querySelector(":scope > .vega-bind-name");
+      if (group && name) {
+        name.id = controls.parentElement.id + "-group-" + i;
+        group.setAttribute("role", "radiogroup");
+        group.setAttribute("aria-labelledby", name.id);
       }
     });
     // Vega shows a slider's value in a span next to it: announce changes politely.
