@@ -215,8 +215,8 @@ def test_one_kernel_free_slider_per_lesson_changes_its_chart(site, browser_page,
 def test_search_finds_a_glossary_term(site, browser_page):
     built, url = site
     page, blocked, errors, missing = browser_page
-    term = content.glossary()["term"].iloc[-1]
-    word = max(re.findall(r"[A-Za-z]{5,}", term), key=len)
+    term, word = next((t, max(words, key=len)) for t in reversed(list(content.glossary()["term"]))
+                      if (words := re.findall(r"[A-Za-z]{5,}", t)))
     page.goto(f"{url}/search.html?q={quote(word)}")
     results = page.locator("#search-results ul li a")
     results.first.wait_for(timeout=30_000)

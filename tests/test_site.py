@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import altair as alt
 import nbformat
@@ -110,3 +111,30 @@ def test_a_missing_lessons_folder_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(site, "LESSONS", tmp_path / "nothing-here")
     with pytest.raises(ToolingError, match="no lessons found"):
         stage(tmp_path / "src", SiteBuild(out=tmp_path / "out", seconds=0))
+
+
+def test_a_failed_sphinx_build_leaves_the_previous_site_as_it_was(tmp_path, monkeypatch):
+    import sphinx.application
+
+    import alignlessons.site as site
+    from alignlessons.tooling import ToolingError
+
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("the previous site")
+
+    class FailingSphinx:
+        def __init__(self, srcdir, confdir, outdir, doctreedir, buildername, *, warning, **kwargs):
+            self.outdir, self.warning, self.statuscode = Path(outdir), warning, 0
+
+        def build(self, force_all=False):
+            self.outdir.mkdir(parents=True, exist_ok=True)
+            (self.outdir / "index.html").write_text("half a site")
+            self.warning.write("lessons/00.ipynb: ERROR: something broke\n")
+            self.statuscode = 1
+
+    monkeypatch.setattr(sphinx.application, "Sphinx", FailingSphinx)
+    with pytest.raises(ToolingError, match="something broke"):
+        site.build_site(out)
+    assert (out / "index.html").read_text() == "the previous site"
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]

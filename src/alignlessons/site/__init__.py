@@ -38,6 +38,7 @@ class SiteBuild:
     seconds: float
     pages: list[str] = field(default_factory=list)
     charts: dict[str, int] = field(default_factory=dict)
+    minutes: dict[str, str] = field(default_factory=dict)
     interactive: dict[str, int] = field(default_factory=dict)
     twins_added: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -54,6 +55,15 @@ def _title(nb: nbformat.NotebookNode, fallback: str) -> str:
                 if line.startswith("# "):
                     return line[2:].strip()
     return fallback
+
+
+def _minutes(nb: nbformat.NotebookNode) -> str:
+    """The lesson's own "Estimated time" line, e.g. "30–40 minutes" ("" if it has none)."""
+    for cell in nb.cells[:3]:
+        found = re.search(r"\*\*Estimated time:\*\*\s*([0-9][0-9–-]* minutes)", cell.source)
+        if found:
+            return found.group(1)
+    return ""
 
 
 def _md_escape(text: str) -> str:
@@ -131,6 +141,7 @@ def _stage_notebook(src: Path, dest: Path, *, slug: str, download: str, what: st
     nb.cells.insert(1 if nb.cells else 0, download_cell(download, what))
     dest.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, dest)
+    build.minutes[slug] = _minutes(nb)
     build.charts[slug] = prepared.charts
     build.interactive[slug] = prepared.interactive_charts
     if prepared.twins_added:
@@ -152,7 +163,7 @@ def stage(work: Path, build: SiteBuild) -> None:
         title = _stage_notebook(path, work / "lessons" / path.name, slug=path.stem,
                                 download=f"../notebooks/{path.name}", what="lesson", build=build,
                                 data_dir=extra / "data")
-        lessons.append((f"lessons/{path.stem}", title))
+        lessons.append((f"lessons/{path.stem}", title, build.minutes[path.stem]))
     assignments = []
     for name in assignment_names():
         for path in sorted((ASSIGNMENTS / name).glob("*.ipynb")):
