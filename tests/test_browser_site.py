@@ -262,3 +262,16 @@ def test_axe_core_is_installed_for_the_accessibility_checks():
     if not AXE.exists():
         pytest.skip("axe-core is not installed (needs npm: `npm ci --prefix tests/js`, which `make test` runs "
                     "at set-up); the accessibility checks above were not run")
+
+
+def test_no_page_loads_a_script_style_font_or_image_from_elsewhere(site):
+    built, _ = site
+    remote = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+    found = {}
+    for page in built.pages:
+        text = (built.out / page).read_text(encoding="utf-8")
+        hits = [m.group(0)[:120] for m in remote.finditer(text) if "rel=\"canonical\"" not in m.group(0)]
+        if hits:
+            found[page] = hits[:3]
+    css = [p for p in built.out.rglob("*.css") if re.search(r"url\(\s*[\"']?(?:https?:)?//", p.read_text(errors="replace"))]
+    assert found == {} and css == [], (found, css)
