@@ -43,6 +43,16 @@ def _stored_descriptions(path: Path) -> list[str]:
             for out in cell.get("outputs", []) if MIME_TYPE in out.get("data", {})]
 
 
+def _stored_counts(path: Path) -> tuple[int, int, int]:
+    """(widget outputs, self-checks' static parts, folded answers in them) stored in the notebook."""
+    nb = nbformat.read(path, as_version=4)
+    outs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    widgets = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outs)
+    quiz_html = [str(o["data"]["text/html"]) for o in outs
+                 if "alignlessons-quiz" in str(o.get("data", {}).get("text/html", ""))]
+    return widgets, len(quiz_html), sum(h.count("<details") for h in quiz_html)
+
+
 def _uses_an_explorer(path: Path) -> bool:
     nb = nbformat.read(path, as_version=4)
     return any(re.search(r"\b[a-z_]+_(explorer|kernel_free)\s*\(", cell.source)
@@ -175,8 +185,12 @@ def test_lesson_page_draws_every_chart_offline(site, browser_page, lesson):
         box = svg.bounding_box()
         assert box and box["width"] > 150 and box["height"] > 80, (i, box)
         assert figure.locator("details.alignlessons-chart-data table tbody tr").count() >= 1, i
-    # Self-checks keep their static question and folded answers; widgets became notes.
-    assert page.locator(".alignlessons-quiz").count() >= 1 or "Self-check" in page.inner_text("main")
+    # Self-checks keep their static question and folded answers; every widget became a note.
+    widgets, quizzes, folded = _stored_counts(lesson)
+    assert page.locator("main .alignlessons-quiz").count() == quizzes
+    assert page.locator("main .alignlessons-quiz details").count() == folded
+    assert page.locator("main .alignlessons-offline-note").count() == widgets
+    assert page.locator("main .jupyter-widgets, main .widget-area").count() == 0
     assert page.locator("a[download][href$='.ipynb']").count() >= 1
     nxt = page.locator(".prev-next-area a")
     assert nxt.count() >= 1, "no previous/next links"
