@@ -19,12 +19,12 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab test setup outputs assignments html site bench lock clean help
+.PHONY: lab test lint setup outputs assignments html site bench lock clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (extra server options: make lab ARGS='--no-browser --port=8899')"
-	@echo "make test   - run every test (unit, nbval over lessons, nbgrader round trip, browser tests if chromium is installed)"
-	@echo "contributors: make outputs | make assignments | make html | make site | make bench | make lock"
+	@echo "make test   - lint, then run every test (unit, nbval over lessons, nbgrader round trip, browser tests if chromium is installed)"
+	@echo "contributors: make lint | make outputs | make assignments | make html | make site | make bench | make lock"
 	@echo "make site   - build the course website (static, offline) into _build/site/ (publish that folder)"
 
 $(STAMP): requirements.lock pyproject.toml Makefile
@@ -52,7 +52,19 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir="$(COURSE_DIR)" \
 		--LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(ROOT_FLAG) $(ARGS)
 
-test: $(STAMP) $(AXE_STAMP)
+# The quality baseline (configured in pyproject.toml); `make test` runs it first and stops at
+# the first tool that reports a finding. Offline: every tool is pinned in requirements.lock.
+lint: $(STAMP)
+	@echo "lint: ruff check (fix most with: $(VENV)/bin/ruff check --fix)"
+	@$(BIN)/ruff check --quiet || { echo "lint: ruff check found the problems above"; exit 1; }
+	@echo "lint: ruff format --check (fix with: $(VENV)/bin/ruff format)"
+	@$(BIN)/ruff format --check || { echo "lint: the files above need $(VENV)/bin/ruff format"; exit 1; }
+	@echo "lint: mypy (models/, content/)"
+	@$(BIN)/mypy || { echo "lint: mypy found the type errors above"; exit 1; }
+	@echo "lint: lint-imports (layer contracts in pyproject.toml)"
+	@$(BIN)/lint-imports --no-cache || { echo "lint: an import breaks a layer contract (see above)"; exit 1; }
+
+test: lint $(AXE_STAMP)
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
 
 # Re-execute every lesson in a fresh kernel and store its outputs (then review the diff).
@@ -82,4 +94,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .nbgrader _build artifacts .pytest_cache tests/js/node_modules
+	rm -rf $(VENV) .nbgrader _build artifacts .pytest_cache .ruff_cache .mypy_cache tests/js/node_modules

@@ -6,9 +6,10 @@ writes while grading (submissions, autograded work, feedback, the gradebook) goe
 `.nbgrader/`, which git ignores. For teaching a real class, create a separate course root
 (see README.md, "For instructors").
 """
+
 from pathlib import Path
 
-c = get_config()  # noqa: F821  (provided by nbgrader)
+c = get_config()  # provided by nbgrader when it reads this file
 here = Path(__file__).resolve().parent
 (here / ".nbgrader").mkdir(exist_ok=True)
 

@@ -1,4 +1,5 @@
 """Playwright driving Debian's Chromium, offline: every request off this machine is blocked."""
+
 from __future__ import annotations
 
 import contextlib
@@ -8,9 +9,17 @@ from urllib.parse import urlparse
 from tests.conftest import CHROMIUM
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "browser"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
 """Helpers shared by tests that start servers or browsers."""
+
 from __future__ import annotations
 
 import contextlib
@@ -47,9 +48,9 @@ def make_lab(port: int, *, root_dir: Path | None = None, log: Path | None = None
     cmd = ["make", "-s", "-C", str(ROOT), "lab", f"ARGS={args}"]
     if root_dir is not None:
         cmd.append(f"COURSE_DIR={root_dir}")
-    proc = subprocess.Popen(cmd, stdout=out,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
-                            env=env)
+    proc = subprocess.Popen(
+        cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=env
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=90, proc=proc)
         yield proc

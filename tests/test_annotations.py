@@ -3,6 +3,7 @@
 The checks against the source text need ``<project>/../shared/seeds``; they are skipped with a
 reason when it is absent.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,7 @@ COPY_RUN = 6
 
 def _norm(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
-                 ("\u2014", "-"), ("\u2013", "-")):
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u2014", "-"), ("\u2013", "-")):
         text = text.replace(a, b)
     return re.sub(r"\s+", " ", text).strip().lower()
 
@@ -54,6 +54,7 @@ def _highlights_and_notes() -> list[tuple[str, str]]:
 # --------------------------------------------------------------------------------------
 # Shape and labels
 # --------------------------------------------------------------------------------------
+
 
 def test_loads_with_columns_unique_ids_and_no_blanks(table):
     assert list(table.columns) == list(ANNOTATION_COLUMNS)
@@ -101,6 +102,7 @@ def test_returns_a_fresh_copy():
 # --------------------------------------------------------------------------------------
 # Validation of malformed files
 # --------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
@@ -166,6 +168,7 @@ def test_duplicate_order_is_rejected(data_dir):
 # Against the source text
 # --------------------------------------------------------------------------------------
 
+
 @needs_seed
 def test_one_row_per_annotated_highlight_in_document_order(table):
     pairs = _highlights_and_notes()
@@ -190,12 +193,15 @@ def test_phrases_are_short_and_few_words_in_total(table):
 @needs_seed
 def test_claims_annotations_and_replies_are_paraphrased(table):
     words = _words(SEED.read_text(encoding="utf-8"))
-    runs = {" ".join(words[i:i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1)}
+    runs = {" ".join(words[i : i + COPY_RUN]) for i in range(len(words) - COPY_RUN + 1)}
     for row in table.itertuples():
         for col in ("claim", "annotation", "reply", "rejoinder"):
             own = _words(getattr(row, col))
-            copied = [" ".join(own[i:i + COPY_RUN]) for i in range(len(own) - COPY_RUN + 1)
-                      if " ".join(own[i:i + COPY_RUN]) in runs]
+            copied = [
+                " ".join(own[i : i + COPY_RUN])
+                for i in range(len(own) - COPY_RUN + 1)
+                if " ".join(own[i : i + COPY_RUN]) in runs
+            ]
             assert not copied, f"{row.id}.{col} copies the source: {copied[:2]}"
 
 
@@ -203,19 +209,22 @@ def test_claims_annotations_and_replies_are_paraphrased(table):
 # Who gets the last word (issue 14): replies say whose they are; rejoinders are given
 # --------------------------------------------------------------------------------------
 
+
 def test_course_replies_are_labelled_as_the_courses_own(table):
     for row in table.itertuples():
         assert row.reply_by.strip(), f"{row.id}: reply_by is blank"
         if row.reply_by.startswith("course"):
             assert "a defender could" in row.reply.casefold(), (
-                f"{row.id}: a reply the course writes itself must say so ('A defender could ...')")
+                f"{row.id}: a reply the course writes itself must say so ('A defender could ...')"
+            )
 
 
 def test_document_replies_name_an_author_of_the_course_documents(table):
     authors = {"course", "Jacob Hilton", "Karnofsky", "Akash", "Leike", "the post"}
     for row in table.itertuples():
         assert any(a.casefold() in row.reply_by.casefold() for a in authors), (
-            f"{row.id}: reply_by {row.reply_by!r} names nobody the course documents")
+            f"{row.id}: reply_by {row.reply_by!r} names nobody the course documents"
+        )
 
 
 def test_rejoinders_are_given_or_explicitly_absent(table):
@@ -223,7 +232,8 @@ def test_rejoinders_are_given_or_explicitly_absent(table):
         assert row.rejoinder.strip(), f"{row.id}: rejoinder is blank"
         assert row.rejoinder != row.reply, f"{row.id}: the rejoinder repeats the reply"
     assert (table["rejoinder"] != "none in the documents").sum() >= 5, (
-        "the documents hold rejoinders to most replies; give them")
+        "the documents hold rejoinders to most replies; give them"
+    )
 
 
 def test_replies_invent_no_user_reports(table):

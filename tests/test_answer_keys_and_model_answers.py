@@ -10,6 +10,7 @@
    value bound to a public name, a number it printed) or wrote in its code (a parameter).
 Integers written without a decimal point or a % sign ("four teams") are not checked.
 """
+
 from __future__ import annotations
 
 import ast
@@ -50,6 +51,7 @@ def _norm(value) -> str:
 # 1. Answer keys
 # --------------------------------------------------------------------------------------
 
+
 def _string_mappings(source: str) -> list[dict[str, str]]:
     """Dict literals with at least three entries whose keys and values are all string constants."""
     try:
@@ -58,9 +60,12 @@ def _string_mappings(source: str) -> list[dict[str, str]]:
         return []
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Dict) and len(node.keys) >= 3 and all(
-                isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys) and all(
-                isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.values):
+        if (
+            isinstance(node, ast.Dict)
+            and len(node.keys) >= 3
+            and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys)
+            and all(isinstance(v, ast.Constant) and isinstance(v.value, str) for v in node.values)
+        ):
             found.append({k.value: v.value for k, v in zip(node.keys, node.values)})
     return found
 
@@ -72,8 +77,10 @@ def _course_tables() -> dict[str, pd.DataFrame]:
         obj = getattr(content, name)
         if not inspect.isfunction(obj):
             continue
-        if any(p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-               for p in inspect.signature(obj).parameters.values()):
+        if any(
+            p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in inspect.signature(obj).parameters.values()
+        ):
             continue
         result = obj()
         if isinstance(result, pd.DataFrame):
@@ -134,7 +141,8 @@ def test_no_course_data_table_holds_an_autograded_answer_key(path, tables):
         problems += [f"{grade_id}: {hit}" for hit in _leaks(mapping, tables)]
     assert not problems, (
         f"{path.name}: an answer key is loadable from course data (move it into the hidden tests only, "
-        f"or make the task manually graded): {problems}")
+        f"or make the task manually graded): {problems}"
+    )
 
 
 def test_open_book_exemptions_still_exist():
@@ -168,9 +176,15 @@ def _numbers_in(value, out: list[float], depth: int = 0) -> None:
     elif isinstance(value, np.ndarray) and value.size <= SMALL and value.dtype.kind in "iuf":
         out.extend(float(x) for x in value.ravel())
     elif isinstance(value, (pd.Series, pd.DataFrame)) and value.size <= SMALL:
-        out.extend(float(x) for x in np.asarray(value.select_dtypes("number") if isinstance(value, pd.DataFrame)
-                                                else value[pd.to_numeric(value, errors="coerce").notna()],
-                                                dtype=float).ravel())
+        out.extend(
+            float(x)
+            for x in np.asarray(
+                value.select_dtypes("number")
+                if isinstance(value, pd.DataFrame)
+                else value[pd.to_numeric(value, errors="coerce").notna()],
+                dtype=float,
+            ).ravel()
+        )
 
 
 def _bound_names(source: str) -> set[str]:
@@ -197,7 +211,7 @@ def _computed_numbers(path: Path) -> list[float]:
                 continue
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):
-                exec(compile(cell.source, f"{path.name}", "exec"), namespace)
+                exec(compile(cell.source, f"{path.name}", "exec"), namespace)  # noqa: S102 - the course's own solution cells
             if not _meta(cell).get("solution"):
                 continue
             for node in ast.walk(ast.parse(cell.source)):
@@ -218,20 +232,29 @@ def _cited(text: str) -> list[tuple[str, float, float]]:
             continue
         places = len(digits.split(".")[1]) if "." in digits else 0
         scale = 100 if percent else 1
-        cited.append((m.group(0).strip(), float(digits) / scale, 0.5 * 10 ** -places / scale))
+        cited.append((m.group(0).strip(), float(digits) / scale, 0.5 * 10**-places / scale))
     return cited
 
 
 def _model_answers(path: Path) -> list[tuple[str, str]]:
     nb = nbformat.read(path, as_version=4)
-    return [(_meta(c).get("grade_id"), c.source) for c in nb.cells
-            if c.cell_type == "markdown" and _meta(c).get("solution") and _meta(c).get("grade")
-            and c.source.lstrip().startswith("*Model answer")]
+    return [
+        (_meta(c).get("grade_id"), c.source)
+        for c in nb.cells
+        if c.cell_type == "markdown"
+        and _meta(c).get("solution")
+        and _meta(c).get("grade")
+        and c.source.lstrip().startswith("*Model answer")
+    ]
 
 
 def test_cited_number_parser():
-    assert [c[0] for c in _cited("0.60 with none, 67% with two, μ = 2.5, four teams, 10 steps")] == ["0.60", "67%", "2.5"]
-    (_, value, tol), = _cited("0.394")
+    assert [c[0] for c in _cited("0.60 with none, 67% with two, μ = 2.5, four teams, 10 steps")] == [
+        "0.60",
+        "67%",
+        "2.5",
+    ]
+    ((_, value, tol),) = _cited("0.394")
     assert math.isclose(value, 0.394) and math.isclose(tol, 0.0005)
 
 
@@ -242,8 +265,8 @@ def test_model_answers_cite_only_numbers_the_solution_computes(path):
     if not cited:
         pytest.skip(f"{path.stem}: no model answer cites a decimal number or a percentage")
     computed = np.array(_computed_numbers(path))
-    missing = [f"{g}: {shown}" for g, shown, value, tol in cited
-               if not (np.abs(computed - value) <= tol + 1e-9).any()]
+    missing = [f"{g}: {shown}" for g, shown, value, tol in cited if not (np.abs(computed - value) <= tol + 1e-9).any()]
     assert not missing, (
         f"{path.name}: model answers cite numbers the solution never computes (compute them in a solution "
-        f"cell, then write): {missing}")
+        f"cell, then write): {missing}"
+    )

@@ -1,5 +1,6 @@
 """Assignment 02 and lesson 02: the coverage key follows the document, and model answers cite
 numbers the solution's models actually produce."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ LESSON = ROOT / "lessons" / "02_alignment_plan_critique.ipynb"
 
 
 def _cells(path):
-    return {c.metadata.get("nbgrader", {}).get("grade_id", i): c.source
-            for i, c in enumerate(nbformat.read(path, as_version=4).cells)}
+    return {
+        c.metadata.get("nbgrader", {}).get("grade_id", i): c.source
+        for i, c in enumerate(nbformat.read(path, as_version=4).cells)
+    }
 
 
 def _document_coverage() -> list[str]:

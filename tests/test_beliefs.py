@@ -1,4 +1,5 @@
 """Tests for alignlessons.beliefs: saving, loading, comparing and the form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,8 @@ from alignlessons import beliefs
 from alignlessons.beliefs import QUESTIONS, BeliefsExistError
 
 IDS = list(QUESTIONS)
-START = {k: 10.0 + 15 * i for i, k in enumerate(IDS)}   # 10, 25, 40, 55, 70
-END = {k: 95.0 - 20 * i for i, k in enumerate(IDS)}     # 95, 75, 55, 35, 15
+START = {k: 10.0 + 15 * i for i, k in enumerate(IDS)}  # 10, 25, 40, 55, 70
+END = {k: 95.0 - 20 * i for i, k in enumerate(IDS)}  # 95, 75, 55, 35, 15
 NOW = dt.datetime(2024, 1, 2, 3, 4, 5)
 
 
@@ -169,8 +170,7 @@ def test_invalid_credences_are_rejected_and_leave_no_file(tmp_path, credences):
     assert listing(folder) == []
 
 
-@pytest.mark.parametrize("credences", [BAD["unknown id"], BAD["101"], BAD["nan"]],
-                         ids=["unknown id", "101", "nan"])
+@pytest.mark.parametrize("credences", [BAD["unknown id"], BAD["101"], BAD["nan"]], ids=["unknown id", "101", "nan"])
 def test_invalid_credences_do_not_touch_an_existing_record(tmp_path, credences):
     path = beliefs.save(START, "start", directory=tmp_path)
     before = path.read_bytes()
@@ -196,9 +196,20 @@ def test_bounds_are_inclusive(tmp_path, value):
 
 
 # --- loading corrupt files ---------------------------------------------------------------------
-@pytest.mark.parametrize("content", ["", "not json{", "[]", "null", "42", '{"stage": "start"}',
-                                     '{"credences": [1, 2]}', '{"credences": "abc"}',
-                                     '{"credences": {"gradual-deployment": "high"}}'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "not json{",
+        "[]",
+        "null",
+        "42",
+        '{"stage": "start"}',
+        '{"credences": [1, 2]}',
+        '{"credences": "abc"}',
+        '{"credences": {"gradual-deployment": "high"}}',
+    ],
+)
 def test_load_of_a_corrupt_file_names_the_file(tmp_path, content):
     path = tmp_path / "beliefs-start.json"
     path.write_text(content, encoding="utf-8")
@@ -246,8 +257,8 @@ def _set(form, values):
         form._sliders[key].value = value
 
 
-FORM_FIRST = {k: 5 * (2 + 3 * i) for i, k in enumerate(IDS)}   # 10, 25, 40, 55, 70
-FORM_SECOND = {k: 100 - 5 * i for i, k in enumerate(IDS)}      # 100, 95, 90, 85, 80
+FORM_FIRST = {k: 5 * (2 + 3 * i) for i, k in enumerate(IDS)}  # 10, 25, 40, 55, 70
+FORM_SECOND = {k: 100 - 5 * i for i, k in enumerate(IDS)}  # 100, 95, 90, 85, 80
 
 
 def test_form_saves_and_reports_the_path(tmp_path):

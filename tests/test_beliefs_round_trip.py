@@ -4,6 +4,7 @@ The lessons' own code cells are run here (in-process, in a temporary learner fol
 to either lesson that breaks the round trip fails this test. Missing and damaged records give
 clear messages, and nothing lesson 06 does can change the starting record.
 """
+
 from __future__ import annotations
 
 import ast
@@ -33,8 +34,9 @@ def _run(source: str, ns: dict):
     body = tree.body[:-1] if last is not None else tree.body
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(ast.Module(body=body, type_ignores=[]), "<cell>", "exec"), ns)
-        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns) if last is not None else None
+        # the course's own lesson cells, run as a kernel would run them
+        exec(compile(ast.Module(body=body, type_ignores=[]), "<cell>", "exec"), ns)  # noqa: S102
+        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns) if last is not None else None  # noqa: S307
     return value, out.getvalue()
 
 
@@ -66,8 +68,13 @@ def _record_in_lesson00(home, monkeypatch, values):
     assert "Saved" in form._status.value, form._status.value
 
 
-VALUES = {"gradual-deployment": 70, "ai-aligns-ai": 35, "racing-raises-risk": 80, "lead-suffices": 20,
-          "commitments-reliable": 45}
+VALUES = {
+    "gradual-deployment": 70,
+    "ai-aligns-ai": 35,
+    "racing-raises-risk": 80,
+    "lead-suffices": 20,
+    "commitments-reliable": 45,
+}
 
 
 def test_record_in_lesson00_is_read_back_in_lesson06_and_never_overwritten(tmp_path, monkeypatch):
@@ -98,8 +105,14 @@ def test_missing_record_gives_a_clear_message_and_a_way_to_record(tmp_path, monk
     assert beliefs.load("start", directory=tmp_path) is not None
 
 
-@pytest.mark.parametrize("content", ["{not json", json.dumps({"credences": {"ai-aligns-ai": 40}}),
-                                     json.dumps({"credences": dict(VALUES, **{"lead-suffices": 400})})])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "{not json",
+        json.dumps({"credences": {"ai-aligns-ai": 40}}),
+        json.dumps({"credences": dict(VALUES, **{"lead-suffices": 400})}),
+    ],
+)
 def test_corrupt_record_gives_a_clear_message_and_is_left_untouched(tmp_path, monkeypatch, content):
     target = tmp_path / "beliefs-start.json"
     target.write_text(content, encoding="utf-8")
@@ -120,8 +133,12 @@ def test_brier_score():
     assert beliefs.brier([100, 0], [1, 0]) == 0.0
     assert beliefs.brier([80], [False]) == pytest.approx(0.64)
     assert beliefs.brier(90, True) == pytest.approx(0.01)
-    for bad, match in (([], "at least one"), ([50, 50], "same length"), ([120], r"\[0, 100\]"),
-                       ([True], r"\[0, 100\]")):
+    for bad, match in (
+        ([], "at least one"),
+        ([50, 50], "same length"),
+        ([120], r"\[0, 100\]"),
+        ([True], r"\[0, 100\]"),
+    ):
         with pytest.raises(ValueError, match=match):
             beliefs.brier(bad, [1] if len(bad) != 2 else [1])
     with pytest.raises(ValueError, match="outcomes"):

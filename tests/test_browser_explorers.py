@@ -1,5 +1,6 @@
 """Real-browser tests of the explorers: live (JupyterLab + kernel) and kernel-free (HTML export).
 Screenshots go to artifacts/browser/."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,23 +14,31 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_racing_explorer_responds_to_the_teams_slider(tmp_path):
-    write_notebook(tmp_path / "racing.ipynb",
-                   "from alignlessons.widgets import racing_explorer\nexplorer = racing_explorer()\nexplorer")
+    write_notebook(
+        tmp_path / "racing.ipynb",
+        "from alignlessons.widgets import racing_explorer\nexplorer = racing_explorer()\nexplorer",
+    )
     port = free_port()
     with make_lab(port, root_dir=tmp_path, log=tmp_path / "lab.log", extra="--LabApp.expose_app_in_browser=True"):
         with offline_page() as (page, blocked):
             page.goto(f"http://127.0.0.1:{port}/lab/tree/racing.ipynb?token={TOKEN}")
             page.wait_for_selector(".jp-Notebook", timeout=60_000)
-            page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                                   "&& window.jupyterapp.shell.currentWidget.sessionContext "
-                                   "&& window.jupyterapp.shell.currentWidget.sessionContext.session", timeout=60_000)
-            page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-                                   ".connectionStatus === 'connected'", timeout=60_000)
+            page.wait_for_function(
+                "window.jupyterapp && window.jupyterapp.shell.currentWidget "
+                "&& window.jupyterapp.shell.currentWidget.sessionContext "
+                "&& window.jupyterapp.shell.currentWidget.sessionContext.session",
+                timeout=60_000,
+            )
+            page.wait_for_function(
+                "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.connectionStatus === 'connected'",
+                timeout=60_000,
+            )
             page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
             sentence = page.wait_for_selector("p[aria-live=polite]", timeout=90_000)
             page.wait_for_selector(".alignlessons-vega svg", timeout=60_000)
-            page.wait_for_function("document.querySelector('.alignlessons-vega').parentElement.dataset.updates >= 1",
-                                   timeout=30_000)
+            page.wait_for_function(
+                "document.querySelector('.alignlessons-vega').parentElement.dataset.updates >= 1", timeout=30_000
+            )
             before_text = sentence.inner_text()
             before_svg = page.inner_html(".alignlessons-vega svg")
             page.screenshot(path=str(ARTIFACTS / "racing-explorer-before.png"), full_page=True)
@@ -39,12 +48,14 @@ def test_racing_explorer_responds_to_the_teams_slider(tmp_path):
             handle.focus()
             page.keyboard.press("ArrowLeft")
             page.keyboard.press("ArrowLeft")
-            page.wait_for_function("document.querySelector('p[aria-live=polite]').innerText.includes('With 3 teams')",
-                                   timeout=30_000)
+            page.wait_for_function(
+                "document.querySelector('p[aria-live=polite]').innerText.includes('With 3 teams')", timeout=30_000
+            )
             after_text = page.inner_text("p[aria-live=polite]")
             assert "With 3 teams" in after_text, after_text
-            page.wait_for_function(f"document.querySelector('.alignlessons-vega svg').innerHTML !== {before_svg!r}",
-                                   timeout=30_000)
+            page.wait_for_function(
+                f"document.querySelector('.alignlessons-vega svg').innerHTML !== {before_svg!r}", timeout=30_000
+            )
             page.screenshot(path=str(ARTIFACTS / "racing-explorer-after.png"), full_page=True)
             # A typed value outside the range: a message, and the last good chart stays.
             svg = page.inner_html(".alignlessons-vega svg")
@@ -59,8 +70,9 @@ def test_racing_explorer_responds_to_the_teams_slider(tmp_path):
 
 
 def test_kernel_free_racing_chart_is_interactive_in_html_export(tmp_path):
-    nb_path = write_notebook(tmp_path / "kf.ipynb",
-                             "from alignlessons.widgets import racing_kernel_free\nracing_kernel_free()")
+    nb_path = write_notebook(
+        tmp_path / "kf.ipynb", "from alignlessons.widgets import racing_kernel_free\nracing_kernel_free()"
+    )
     import nbformat
 
     nb = execute_notebook(nb_path)
@@ -75,7 +87,8 @@ def test_kernel_free_racing_chart_is_interactive_in_html_export(tmp_path):
         slider.focus()
         for _ in range(3):
             page.keyboard.press("ArrowRight")
-        page.wait_for_function(f"document.querySelector('.alignlessons-chart svg').innerHTML !== {before!r}",
-                               timeout=30_000)
+        page.wait_for_function(
+            f"document.querySelector('.alignlessons-chart svg').innerHTML !== {before!r}", timeout=30_000
+        )
         page.screenshot(path=str(ARTIFACTS / "racing-kernel-free-after.png"))
     assert blocked == [], blocked

@@ -1,5 +1,6 @@
 """Charts render with no network: in JupyterLab (a stored notebook opened, closed and reopened
 without running it) and in a standalone HTML export. Screenshots go to artifacts/browser/."""
+
 from __future__ import annotations
 
 import shutil

@@ -6,6 +6,7 @@ reports no serious or critical violation. Screenshots go to artifacts/browser/si
 The site is built once per session (about 20-40 s); expectations come from the source notebooks
 and the content CSVs, never from the built pages.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -33,14 +34,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 LESSON_FILES = lesson_paths(LESSONS)
-DRAWN = ("() => [...document.querySelectorAll('figure.alignlessons-chart')]"
-         ".every(f => f.dataset.drawn === 'true')")
+DRAWN = "() => [...document.querySelectorAll('figure.alignlessons-chart')].every(f => f.dataset.drawn === 'true')"
 
 
 def _stored_descriptions(path: Path) -> list[str]:
     nb = nbformat.read(path, as_version=4)
-    return [out["data"][MIME_TYPE].get("description", "") for cell in nb.cells if cell.cell_type == "code"
-            for out in cell.get("outputs", []) if MIME_TYPE in out.get("data", {})]
+    return [
+        out["data"][MIME_TYPE].get("description", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if MIME_TYPE in out.get("data", {})
+    ]
 
 
 def _stored_counts(path: Path) -> tuple[int, int, int]:
@@ -48,19 +53,23 @@ def _stored_counts(path: Path) -> tuple[int, int, int]:
     nb = nbformat.read(path, as_version=4)
     outs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     widgets = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outs)
-    quiz_html = [str(o["data"]["text/html"]) for o in outs
-                 if "alignlessons-quiz" in str(o.get("data", {}).get("text/html", ""))]
+    quiz_html = [
+        str(o["data"]["text/html"]) for o in outs if "alignlessons-quiz" in str(o.get("data", {}).get("text/html", ""))
+    ]
     return widgets, len(quiz_html), sum(h.count("<details") for h in quiz_html)
 
 
 def _uses_an_explorer(path: Path) -> bool:
     nb = nbformat.read(path, as_version=4)
-    return any(re.search(r"\b[a-z_]+_(explorer|kernel_free)\s*\(", cell.source)
-               for cell in nb.cells if cell.cell_type == "code")
+    return any(
+        re.search(r"\b[a-z_]+_(explorer|kernel_free)\s*\(", cell.source)
+        for cell in nb.cells
+        if cell.cell_type == "code"
+    )
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # noqa: D401 - keep pytest output clean
+    def log_message(self, *args):  # keep pytest output clean
         pass
 
 
@@ -97,11 +106,14 @@ def site(tmp_path_factory):
     """The site, built once (where possible in a namespace with no network at all), then served."""
     out = tmp_path_factory.mktemp("site") / "site"
     prefix = _no_network_prefix()
-    script = ("import sys, warnings; warnings.simplefilter('ignore')\n"
-              "from alignlessons.site import build_site\n"
-              "b = build_site(sys.argv[1])\nprint('\\n'.join(b.warnings), file=sys.stderr)")
-    done = subprocess.run([*(prefix or []), sys.executable, "-c", script, str(out)],
-                          capture_output=True, text=True, timeout=600)
+    script = (
+        "import sys, warnings; warnings.simplefilter('ignore')\n"
+        "from alignlessons.site import build_site\n"
+        "b = build_site(sys.argv[1])\nprint('\\n'.join(b.warnings), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [*(prefix or []), sys.executable, "-c", script, str(out)], capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0, f"the site build failed:\n{done.stdout}\n{done.stderr}"
     built = _Built(out, sorted(str(p.relative_to(out)) for p in out.rglob("*.html")), prefix is not None)
     with _serve(built.out) as url:
@@ -111,8 +123,10 @@ def site(tmp_path_factory):
 def test_the_site_builds_with_no_network(site):
     built, _ = site
     if not built.offline:
-        pytest.skip("cannot make a network-less namespace here (`unshare -rn` unavailable): "
-                    "the site was built with the network present")
+        pytest.skip(
+            "cannot make a network-less namespace here (`unshare -rn` unavailable): "
+            "the site was built with the network present"
+        )
     assert "index.html" in built.pages and "search.html" in built.pages
 
 
@@ -172,7 +186,9 @@ def test_lesson_page_draws_every_chart_offline(site, browser_page, lesson):
     _open(page, f"{url}/lessons/{lesson.stem}.html")
     figures = page.locator("figure.alignlessons-chart")
     # Every stored chart is on the page, named by its own description, and drawn with a size.
-    names = page.eval_on_selector_all("figure.alignlessons-chart [role=img]", "els => els.map(e => e.getAttribute('aria-label'))")
+    names = page.eval_on_selector_all(
+        "figure.alignlessons-chart [role=img]", "els => els.map(e => e.getAttribute('aria-label'))"
+    )
     stored = _stored_descriptions(lesson)
     # A lesson with a live explorer but no stored twin gets the twin drawn in its place.
     assert figures.count() >= len(stored) and (figures.count() >= 1 or not _uses_an_explorer(lesson))
@@ -201,8 +217,11 @@ def test_lesson_page_draws_every_chart_offline(site, browser_page, lesson):
     assert errors == [] and missing == [], (errors, missing)
 
 
-@pytest.mark.parametrize("lesson", [p for p in LESSON_FILES if _uses_an_explorer(p)],
-                         ids=[p.stem for p in LESSON_FILES if _uses_an_explorer(p)])
+@pytest.mark.parametrize(
+    "lesson",
+    [p for p in LESSON_FILES if _uses_an_explorer(p)],
+    ids=[p.stem for p in LESSON_FILES if _uses_an_explorer(p)],
+)
 def test_one_kernel_free_slider_per_lesson_changes_its_chart(site, browser_page, lesson):
     built, url = site
     page, blocked, errors, missing = browser_page
@@ -220,8 +239,11 @@ def test_one_kernel_free_slider_per_lesson_changes_its_chart(site, browser_page,
     assert slider.input_value() != value, "the slider did not move with the keyboard"
     figure_id = figure.get_attribute("id")
     page.wait_for_function(
-        "([id, before]) => document.getElementById(id).querySelector('.alignlessons-chart-view svg').innerHTML !== before",
-        arg=[figure_id, before], timeout=30_000)
+        "([id, before]) => document.getElementById(id)"
+        ".querySelector('.alignlessons-chart-view svg').innerHTML !== before",
+        arg=[figure_id, before],
+        timeout=30_000,
+    )
     figure.screenshot(path=str(ARTIFACTS / f"site-{lesson.stem}-slider.png"))
     assert blocked == [], blocked
 
@@ -229,8 +251,11 @@ def test_one_kernel_free_slider_per_lesson_changes_its_chart(site, browser_page,
 def test_search_finds_a_glossary_term(site, browser_page):
     built, url = site
     page, blocked, errors, missing = browser_page
-    term, word = next((t, max(words, key=len)) for t in reversed(list(content.glossary()["term"]))
-                      if (words := re.findall(r"[A-Za-z]{5,}", t)))
+    term, word = next(
+        (t, max(words, key=len))
+        for t in reversed(list(content.glossary()["term"]))
+        if (words := re.findall(r"[A-Za-z]{5,}", t))
+    )
     page.goto(f"{url}/search.html?q={quote(word)}")
     results = page.locator("#search-results ul li a")
     results.first.wait_for(timeout=30_000)
@@ -245,7 +270,8 @@ def test_search_finds_a_glossary_term(site, browser_page):
 
 
 REFERENCE_PAGES = ["sources.html", "instructors.html", "search.html?q=racing"] + [
-    f"assignments/{p.stem}.html" for p in sorted((ROOT / "assignments").glob("*/*.ipynb"))]
+    f"assignments/{p.stem}.html" for p in sorted((ROOT / "assignments").glob("*/*.ipynb"))
+]
 
 
 @pytest.mark.parametrize("path", REFERENCE_PAGES)
@@ -274,8 +300,10 @@ def test_assignments_are_student_versions_only(site):
 
 def test_axe_core_is_installed_for_the_accessibility_checks():
     if not AXE.exists():
-        pytest.skip("axe-core is not installed (needs npm: `npm ci --prefix tests/js`, which `make test` runs "
-                    "at set-up); the accessibility checks above were not run")
+        pytest.skip(
+            "axe-core is not installed (needs npm: `npm ci --prefix tests/js`, which `make test` runs "
+            "at set-up); the accessibility checks above were not run"
+        )
 
 
 def test_no_page_loads_a_script_style_font_or_image_from_elsewhere(site):
@@ -284,8 +312,10 @@ def test_no_page_loads_a_script_style_font_or_image_from_elsewhere(site):
     found = {}
     for page in built.pages:
         text = (built.out / page).read_text(encoding="utf-8")
-        hits = [m.group(0)[:120] for m in remote.finditer(text) if "rel=\"canonical\"" not in m.group(0)]
+        hits = [m.group(0)[:120] for m in remote.finditer(text) if 'rel="canonical"' not in m.group(0)]
         if hits:
             found[page] = hits[:3]
-    css = [p for p in built.out.rglob("*.css") if re.search(r"url\(\s*[\"']?(?:https?:)?//", p.read_text(errors="replace"))]
+    css = [
+        p for p in built.out.rglob("*.css") if re.search(r"url\(\s*[\"']?(?:https?:)?//", p.read_text(errors="replace"))
+    ]
     assert found == {} and css == [], (found, css)

@@ -1,4 +1,5 @@
 """Tests for alignlessons.charts: theme, offline renderer, finish() and documents_timeline()."""
+
 from __future__ import annotations
 
 import copy
@@ -29,14 +30,20 @@ def bundle_of(chart):
     return data
 
 
-SOURCES = pd.DataFrame({
-    "doc": ["c", "a", "b", "d"],
-    "title": ["Third document", "A first document with a very long title that must be cut short",
-              "Second <document> & more", "Fourth"],
-    "author": ["Carol", "Alice", "Bob", "Alice"],
-    "date": ["2023-02-14", "2021-11-30", "2022-08-01", "2023-02-28"],
-    "venue": ["x", "y", "z", "w"],
-})
+SOURCES = pd.DataFrame(
+    {
+        "doc": ["c", "a", "b", "d"],
+        "title": [
+            "Third document",
+            "A first document with a very long title that must be cut short",
+            "Second <document> & more",
+            "Fourth",
+        ],
+        "author": ["Carol", "Alice", "Bob", "Alice"],
+        "date": ["2023-02-14", "2021-11-30", "2022-08-01", "2023-02-28"],
+        "venue": ["x", "y", "z", "w"],
+    }
+)
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -106,11 +113,14 @@ def test_bundle_does_not_change_the_chart():
     assert chart.to_dict() == before
 
 
-@pytest.mark.parametrize("title,description,subtitle,expected", [
-    ("Most values rose", "Bars show two values.", None, "Chart: Most values rose. Bars show two values."),
-    ("Most values rose.", "Bars show two values", None, "Chart: Most values rose. Bars show two values."),
-    ("Rose", "Bars.", "from 2020 to 2024", "Chart: Rose — from 2020 to 2024. Bars."),
-])
+@pytest.mark.parametrize(
+    "title,description,subtitle,expected",
+    [
+        ("Most values rose", "Bars show two values.", None, "Chart: Most values rose. Bars show two values."),
+        ("Most values rose.", "Bars show two values", None, "Chart: Most values rose. Bars show two values."),
+        ("Rose", "Bars.", "from 2020 to 2024", "Chart: Rose — from 2020 to 2024. Bars."),
+    ],
+)
 def test_text_plain_is_title_and_description(title, description, subtitle, expected):
     bundle = bundle_of(bar_chart(title, description, subtitle=subtitle))
     assert bundle["text/plain"] == expected
@@ -124,9 +134,11 @@ def test_text_plain_of_an_untitled_chart():
 def test_bundle_is_a_valid_notebook_output():
     bundle = bundle_of(charts.documents_timeline(SOURCES))
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell(
-        "charts.documents_timeline(sources)",
-        outputs=[nbformat.v4.new_output("display_data", data=bundle)]))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "charts.documents_timeline(sources)", outputs=[nbformat.v4.new_output("display_data", data=bundle)]
+        )
+    )
     nbformat.validate(nb)
     # Round trip through JSON: what is written is what is read.
     again = nbformat.reads(nbformat.writes(nb), as_version=4)
@@ -137,8 +149,7 @@ def test_nbformat_check_is_strict_enough_to_catch_a_bad_mime_type():
     # The reason for the v5 renderer: a JSON spec under a non-"+json" mime key is invalid.
     bundle = bundle_of(bar_chart())
     good = nbformat.v4.new_notebook()
-    good.cells.append(nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
-        "display_data", data=bundle)]))
+    good.cells.append(nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output("display_data", data=bundle)]))
     bad = json.loads(nbformat.writes(good))
     output = bad["cells"][0]["outputs"][0]
     output["data"] = {"application/vnd.vegalite.v6.json": output["data"][V5_MIME]}
@@ -147,8 +158,9 @@ def test_nbformat_check_is_strict_enough_to_catch_a_bad_mime_type():
 
 
 # --- finish() ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("title,description", [("", "d"), ("   ", "d"), (None, "d"),
-                                               ("t", ""), ("t", " \n "), ("t", None)])
+@pytest.mark.parametrize(
+    "title,description", [("", "d"), ("   ", "d"), (None, "d"), ("t", ""), ("t", " \n "), ("t", None)]
+)
 def test_finish_requires_title_and_description(title, description):
     chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point()
     with pytest.raises(ValueError):
@@ -237,6 +249,7 @@ def test_annotation_kinds_chart_counts_and_lists_silent_groups():
 def test_plans_coverage_chart_places_each_step_in_its_rating_and_validates():
     import pandas as pd
     import pytest
+
     from alignlessons.charts import plans as plan_charts
 
     table = pd.DataFrame({"step": [1, 2], "name": ["A", "B"], "coverage": ["unclear", "adequate"]})
@@ -248,19 +261,22 @@ def test_plans_coverage_chart_places_each_step_in_its_rating_and_validates():
         plan_charts.coverage_chart(table.assign(coverage=["good", "adequate"]), title="t", description="d")
     with pytest.raises(ValueError, match="missing"):
         plan_charts.coverage_chart(table.drop(columns="coverage"), title="t", description="d")
+
+
 # --------------------------------------------------------------------------------------
 # deployment.phase_chart (lesson 04)
 # --------------------------------------------------------------------------------------
+
 
 def _phase_chart(aligned=14.0, handled=40.0, horizon=60.0, ends=None):
     from alignlessons.charts import deployment as deployment_charts
     from alignlessons.models import deployment
 
-    timeline = deployment.phase_timeline(aligned_tai_month=aligned, risk_handled_month=handled,
-                                         horizon_months=horizon)
+    timeline = deployment.phase_timeline(aligned_tai_month=aligned, risk_handled_month=handled, horizon_months=horizon)
     risks = {1: "risk one", 2: "risk two", 3: "risk three"}
-    return timeline, deployment_charts.phase_chart(timeline, main_risk=risks, ends=ends, title="Three phases",
-                                                   description="A bar per phase.")
+    return timeline, deployment_charts.phase_chart(
+        timeline, main_risk=risks, ends=ends, title="Three phases", description="A bar per phase."
+    )
 
 
 def test_phase_chart_has_a_bar_per_phase_with_its_risk_and_months():
@@ -290,5 +306,6 @@ def test_phase_chart_needs_a_risk_for_every_phase():
     with pytest.raises(ValueError, match="missing \\[3\\]"):
         deployment_charts.phase_chart(timeline, main_risk={1: "a", 2: "b"}, title="t", description="d")
     with pytest.raises(ValueError, match="missing columns"):
-        deployment_charts.phase_chart(timeline.drop(columns="condition"), main_risk={1: "a", 2: "b", 3: "c"},
-                                      title="t", description="d")
+        deployment_charts.phase_chart(
+            timeline.drop(columns="condition"), main_risk={1: "a", 2: "b", 3: "c"}, title="t", description="d"
+        )

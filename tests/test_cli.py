@@ -3,6 +3,7 @@
 The expensive steps (nbgrader, kernels, HTML export) are replaced by tripwires, so a broken name
 check fails the test at once instead of running nbgrader or touching the repository.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -14,8 +15,11 @@ from alignlessons import cli, export, tooling
 
 ROOT = Path(__file__).resolve().parents[1]
 # What is really there, read straight from the folders.
-ASSIGNMENTS = sorted(p.name for p in (ROOT / "solutions").iterdir()
-                     if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
+ASSIGNMENTS = sorted(
+    p.name
+    for p in (ROOT / "solutions").iterdir()
+    if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb"))
+)
 LESSONS = sorted(p.stem for p in (ROOT / "lessons").glob("*.ipynb"))
 
 
@@ -23,8 +27,7 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     """Every file and folder under ``folder`` with its size and modification time."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*"))}
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))}
 
 
 def course_roots() -> set[str]:

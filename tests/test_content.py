@@ -3,6 +3,7 @@
 Some tests need the source texts and the quote checker, which live next to the project
 (``<project>/../shared/``); they are skipped with a reason when that folder is absent.
 """
+
 from __future__ import annotations
 
 import html
@@ -44,8 +45,17 @@ needs_seeds = pytest.mark.skipif(
 # Helpers: normalise a source text character by character, remembering <mark> spans
 # --------------------------------------------------------------------------------------
 
-_TYPO = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2014": "-", "\u2013": "-",
-         "\u2212": "-", "\u2026": "...", "\u00a0": " "}
+_TYPO = {
+    "\u2019": "'",
+    "\u2018": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2014": "-",
+    "\u2013": "-",
+    "\u2212": "-",
+    "\u2026": "...",
+    "\u00a0": " ",
+}
 
 
 def _normalise_with_marks(raw: str) -> tuple[str, list[bool]]:
@@ -119,8 +129,7 @@ def test_table_loads_with_columns_ids_and_no_blanks(name):
 
 
 def test_doc_ids():
-    assert DOC_IDS == ("planning-for-agi", "alignment-plan-critique",
-                       "deployment-nearcast", "openai-misconceptions")
+    assert DOC_IDS == ("planning-for-agi", "alignment-plan-critique", "deployment-nearcast", "openai-misconceptions")
 
 
 def test_sources_one_row_per_doc_with_iso_dates_and_urls():
@@ -152,20 +161,19 @@ def test_quote_lengths():
 
 def _notebook_blockquotes():
     """(doc, text) for every attributed blockquote in the course's notebooks, found with the
-    shared quote checker's own parser and matcher."""
-    import importlib.util
+    project's quote checker's own parser and matcher (:mod:`alignlessons.quotecheck`)."""
+    from alignlessons import quotecheck
 
-    spec = importlib.util.spec_from_file_location("check_quotes", CHECK_QUOTES)
-    cq = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(cq)
-    docs = cq.load_docs()
+    docs = {doc: quotecheck.normalise(_seed(doc)) for doc in DOC_FILES}
     found = []
     for folder in ("lessons", "solutions"):  # assignments/ repeat solutions/: count once
         for path in sorted((ROOT / folder).rglob("*.ipynb")):
-            for _, _, text in cq.quotes_from_notebook(path):
-                hits = [d for d, body in docs.items() if cq.find_in(body, cq.fragments(text))]
+            for q in quotecheck.quotations_in_notebook(path):
+                if not isinstance(q, quotecheck.Quotation) or not q.attributed:
+                    continue
+                hits = [d for d, body in docs.items() if quotecheck.found_in(body, quotecheck.fragments(q.text))]
                 if hits:
-                    found.append((hits[0], text))
+                    found.append((hits[0], q.text))
     return found
 
 
@@ -179,7 +187,8 @@ def test_total_quoted_words_per_document_under_five_percent():
         quoted += sum(_quoted_words(q) for d, q in extra if d == doc)
         assert quoted < 0.05 * doc_words, (
             f"{doc}: {quoted} quoted words (quotes.csv and notebook blockquotes) is "
-            f"{quoted / doc_words:.1%} of {doc_words}")
+            f"{quoted / doc_words:.1%} of {doc_words}"
+        )
 
 
 def test_glossary_shape_and_lookup_keys_unique():
@@ -210,11 +219,11 @@ def test_tables_are_copies():
 # Verbatim and attribution
 # --------------------------------------------------------------------------------------
 
+
 def test_check_quotes_tool_passes():
     if not CHECK_QUOTES.is_file():
         pytest.skip(f"quote checker not found at {CHECK_QUOTES}")
-    proc = subprocess.run([sys.executable, str(CHECK_QUOTES)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, str(CHECK_QUOTES)], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, f"check_quotes.py failed:\n{proc.stdout}\n{proc.stderr}"
     assert " 0 failing" in proc.stdout
 
@@ -246,13 +255,14 @@ def test_planning_for_agi_marks_decide_the_speaker():
         for frag in _fragments(row["quote"]):
             i = text.find(frag, pos)
             assert i >= 0, f"{row['id']}: {frag!r} not in planning-for-agi"
-            flags |= set(inside[i:i + len(frag)])
+            flags |= set(inside[i : i + len(frag)])
             pos = i + len(frag)
         assert len(flags) == 1, f"{row['id']} straddles a highlight and an annotation"
         expected = OPENAI_SPEAKER if flags == {True} else ANNOTATOR
         assert row["speaker"] == expected, (
             f"{row['id']}: text is {'inside' if True in flags else 'outside'} <mark>, "
-            f"so the speaker must be {expected!r}, not {row['speaker']!r}")
+            f"so the speaker must be {expected!r}, not {row['speaker']!r}"
+        )
 
 
 def test_only_planning_for_agi_uses_its_speakers():
@@ -276,7 +286,7 @@ def _write(tmp_path: Path, *lines: str, name: str = "quotes.csv") -> Path:
 
 
 def test_load_good_file_from_directory(tmp_path):
-    d = _write(tmp_path, HEADER, GOOD, "b-two,deployment-nearcast,Holden Karnofsky,\"x, y and z\",s2")
+    d = _write(tmp_path, HEADER, GOOD, 'b-two,deployment-nearcast,Holden Karnofsky,"x, y and z",s2')
     df = _load("quotes.csv", COLS, "id", data_dir=d)
     assert list(df["id"]) == ["a-one", "b-two"]
     assert df.loc[1, "quote"] == "x, y and z"
@@ -313,8 +323,9 @@ def test_load_too_many_fields(tmp_path):
 
 def test_load_duplicate_id(tmp_path):
     d = _write(tmp_path, HEADER, GOOD, "b,deployment-nearcast,H,words,s", GOOD)
-    with pytest.raises(ContentError,
-                       match=r"quotes\.csv row 4: column 'id' has duplicate value 'a-one' \(first used in row 2\)"):
+    with pytest.raises(
+        ContentError, match=r"quotes\.csv row 4: column 'id' has duplicate value 'a-one' \(first used in row 2\)"
+    ):
         _load("quotes.csv", COLS, "id", data_dir=d)
 
 
@@ -328,10 +339,13 @@ def test_load_unknown_doc_id(tmp_path):
 
 
 def test_load_unknown_id_in_docs_list(tmp_path):
-    d = _write(tmp_path, "term,definition,docs",
-               "alpha,first,planning-for-agi deployment-nearcast",
-               "beta,second,openai-misconceptions nearcast",
-               name="glossary.csv")
+    d = _write(
+        tmp_path,
+        "term,definition,docs",
+        "alpha,first,planning-for-agi deployment-nearcast",
+        "beta,second,openai-misconceptions nearcast",
+        name="glossary.csv",
+    )
     with pytest.raises(ContentError, match=r"glossary\.csv row 3: column 'docs' has unknown doc id 'nearcast'"):
         _load("glossary.csv", ("term", "definition", "docs"), "term", data_dir=d)
 
@@ -349,6 +363,7 @@ def test_content_error_is_value_error():
 # --------------------------------------------------------------------------------------
 # Lookups and rendering
 # --------------------------------------------------------------------------------------
+
 
 def test_quote_keyerror_suggests_close_ids():
     with pytest.raises(KeyError) as info:
@@ -402,9 +417,16 @@ def test_quote_html_escapes_special_characters():
     assert "&quot;paying lip service to X&quot;" in out
     assert "John Wentworth" in out
     # ... and a constructed one with every HTML special character.
-    evil = content.Quote(id="x", doc="planning-for-agi", speaker="A <b>&</b> B",
-                         text='1 < 2 & "3" > <script>alert(1)</script>', section="s",
-                         title="T & <i>t</i>", date="2023-01-01", url="javascript:alert(1)")
+    evil = content.Quote(
+        id="x",
+        doc="planning-for-agi",
+        speaker="A <b>&</b> B",
+        text='1 < 2 & "3" > <script>alert(1)</script>',
+        section="s",
+        title="T & <i>t</i>",
+        date="2023-01-01",
+        url="javascript:alert(1)",
+    )
     out = evil._repr_html_()
     assert "<script>" not in out and "&lt;script&gt;" in out
     assert "1 &lt; 2 &amp; &quot;3&quot; &gt;" in out

@@ -3,6 +3,7 @@
 The Vega JavaScript bundle is built once per test session by vl-convert (a few seconds), so
 the synthetic notebook is exported once per module and inspected by several tests.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from alignlessons import export, quiz
 import alignlessons.charts as charts
+from alignlessons import export, quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 V5_MIME = "application/vnd.vegalite.v5+json"
@@ -27,9 +28,19 @@ MARKDOWN_MARKER = "Markdown marker: offline exports & friends"
 EVIL = "Values rose </script><script>window.pwned = 1</script> </SCRIPT >"
 
 # --- parsing the page --------------------------------------------------------------------------
-RESOURCE_ATTRS = {"script": ("src",), "link": ("href",), "img": ("src", "srcset"), "iframe": ("src",),
-                  "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
-                  "embed": ("src",), "object": ("data",), "input": ("src",), "track": ("src",)}
+RESOURCE_ATTRS = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "embed": ("src",),
+    "object": ("data",),
+    "input": ("src",),
+    "track": ("src",),
+}
 REMOTE = re.compile(r"^\s*(?:https?:)?//", re.I)
 CSS_REFS = re.compile(r"""@import\s+(?:url\(\s*)?['"]?([^'")\s;]+)|url\(\s*['"]?([^'")\s]+)""", re.I)
 
@@ -58,8 +69,7 @@ class Page(HTMLParser):
     def handle_endtag(self, tag):
         if self._open and tag == self._open[0]:
             kind, attrs, parts = self._open
-            (self.scripts.append((attrs, "".join(parts))) if kind == "script"
-             else self.styles.append("".join(parts)))
+            (self.scripts.append((attrs, "".join(parts))) if kind == "script" else self.styles.append("".join(parts)))
             self._open = None
 
     def handle_data(self, data):
@@ -99,11 +109,13 @@ def chart_calls(page: str) -> list[tuple[str, dict, str]]:
 
 
 def test_the_remote_reference_check_can_fail():
-    page = ('<html><head><script src="https://cdn.example/require.js"></script>'
-            '<link rel="stylesheet" href="//fonts.example/x.css">'
-            '<style>@import url("http://fonts.example/y.css"); .a{background:url(data:image/png;base64,AA)}'
-            '</style></head><body><img src="local.png"><a href="https://example.org">link</a>'
-            '<script>var s = "<img src=\'https://not-a-tag.example\'>";</script></body></html>')
+    page = (
+        '<html><head><script src="https://cdn.example/require.js"></script>'
+        '<link rel="stylesheet" href="//fonts.example/x.css">'
+        '<style>@import url("http://fonts.example/y.css"); .a{background:url(data:image/png;base64,AA)}'
+        '</style></head><body><img src="local.png"><a href="https://example.org">link</a>'
+        "<script>var s = \"<img src='https://not-a-tag.example'>\";</script></body></html>"
+    )
     refs = remote_references(page)
     assert len(refs) == 3, refs
     assert any("require.js" in r for r in refs) and any("fonts.example/x.css" in r for r in refs)
@@ -113,8 +125,9 @@ def test_the_remote_reference_check_can_fail():
 # --- a small notebook ---------------------------------------------------------------------------
 def make_chart(title, description):
     data = pd.DataFrame({"x": ["a", "b", "c"], "y": [1, 3, 2]})
-    return charts.finish(alt.Chart(data).mark_bar().encode(x="x:N", y="y:Q", tooltip=["x", "y"]),
-                         title=title, description=description)
+    return charts.finish(
+        alt.Chart(data).mark_bar().encode(x="x:N", y="y:Q", tooltip=["x", "y"]), title=title, description=description
+    )
 
 
 def chart_output(chart, kind="execute_result"):
@@ -137,17 +150,35 @@ def write_notebook(path: Path, with_charts: bool = True) -> list[dict]:
             specs.append(output["data"][V5_MIME])
             nb.cells.append(nbformat.v4.new_code_cell("chart", outputs=[output]))
     q = quiz.multiple_choice("Quiz question marker?", {"yes": "fine", "no": "fine too"}, answer="yes")
-    widget_view = {"text/plain": "VBox(children=(...))",
-                   WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": MODEL_ID}}
-    nb.cells.append(nbformat.v4.new_code_cell("quiz", outputs=[
-        nbformat.v4.new_output("display_data", data={"text/html": q.static_html(),
-                                                     "text/plain": q.static_text()}),
-        nbformat.v4.new_output("display_data", data=widget_view),
-    ]))
-    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
-        "version_major": 2, "version_minor": 0,
-        "state": {MODEL_ID: {"model_name": "VBoxModel", "model_module": "@jupyter-widgets/controls",
-                             "model_module_version": "2.0.0", "state": {"note": WIDGET_STATE_MARKER}}}}}
+    widget_view = {
+        "text/plain": "VBox(children=(...))",
+        WIDGET_MIME: {"version_major": 2, "version_minor": 0, "model_id": MODEL_ID},
+    }
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "quiz",
+            outputs=[
+                nbformat.v4.new_output(
+                    "display_data", data={"text/html": q.static_html(), "text/plain": q.static_text()}
+                ),
+                nbformat.v4.new_output("display_data", data=widget_view),
+            ],
+        )
+    )
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {
+            "version_major": 2,
+            "version_minor": 0,
+            "state": {
+                MODEL_ID: {
+                    "model_name": "VBoxModel",
+                    "model_module": "@jupyter-widgets/controls",
+                    "model_module_version": "2.0.0",
+                    "state": {"note": WIDGET_STATE_MARKER},
+                }
+            },
+        }
+    }
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return specs
@@ -161,8 +192,14 @@ def exported(tmp_path_factory):
     before = source.read_bytes()
     out = folder / "html" / "lesson.html"
     result = export.export_notebook(source, out)
-    return {"source": source, "source_bytes": before, "out": out, "result": result,
-            "page": out.read_text(encoding="utf-8"), "specs": specs}
+    return {
+        "source": source,
+        "source_bytes": before,
+        "out": out,
+        "result": result,
+        "page": out.read_text(encoding="utf-8"),
+        "specs": specs,
+    }
 
 
 def test_export_writes_the_page_atomically(exported):
@@ -270,8 +307,11 @@ def test_failed_write_keeps_the_earlier_page_and_leaves_no_temporary_file(tmp_pa
 
 def test_prepare_counts_charts_and_drops_widget_state():
     nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell("c", outputs=[
-        chart_output(make_chart("A", "B.")), chart_output(make_chart("C", "D."), "display_data")]))
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            "c", outputs=[chart_output(make_chart("A", "B.")), chart_output(make_chart("C", "D."), "display_data")]
+        )
+    )
     nb.metadata["widgets"] = {"x": 1}
     prepared, count = export.prepare(nb)
     assert count == 2

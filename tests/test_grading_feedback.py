@@ -1,4 +1,5 @@
 """Tests for alignlessons.grading.WithholdHiddenTestDetails: feedback never reveals hidden tests."""
+
 from __future__ import annotations
 
 import copy
@@ -13,16 +14,18 @@ from alignlessons.grading import HIDDEN_FAILURE, WithholdHiddenTestDetails
 
 SECRET = "zebra_secret_value"
 # Line numbers:           1                       2                      3
-SOURCE = "\n".join([
-    "# visible tests",                                      # 1
-    "assert square(2) == 4, 'square(2) should be 4'",       # 2
-    "assert square(3) == 9",                                # 3
-    "### BEGIN HIDDEN TESTS",                               # 4
-    f"{SECRET} = 12345",                                    # 5
-    f"assert square(5) == 25, 'hidden: {SECRET}'",          # 6
-    f"assert square(-{SECRET}) >= 0",                       # 7
-    "### END HIDDEN TESTS",                                 # 8
-])
+SOURCE = "\n".join(
+    [
+        "# visible tests",  # 1
+        "assert square(2) == 4, 'square(2) should be 4'",  # 2
+        "assert square(3) == 9",  # 3
+        "### BEGIN HIDDEN TESTS",  # 4
+        f"{SECRET} = 12345",  # 5
+        f"assert square(5) == 25, 'hidden: {SECRET}'",  # 6
+        f"assert square(-{SECRET}) >= 0",  # 7
+        "### END HIDDEN TESTS",  # 8
+    ]
+)
 HIDDEN_TOKENS = [SECRET, "12345", "square(5)", "hidden:"]
 
 
@@ -41,19 +44,29 @@ def traceback_for(line: int, ename="AssertionError", evalue="", colour=True) -> 
     return [
         "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
         f"\x1b[0;31m{ename}\x1b[0m                            Traceback (most recent call last)",
-        "Cell \x1b[0;32mIn[7], line %d\x1b[0m\n" % line + "\n".join(context) + "\n",
+        f"Cell \x1b[0;32mIn[7], line {line}\x1b[0m\n" + "\n".join(context) + "\n",
         f"\x1b[0;31m{ename}\x1b[0m: {evalue}",
     ]
 
 
 def error_output(line: int, ename="AssertionError", evalue="", colour=True):
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
-                                  traceback=traceback_for(line, ename, evalue, colour))
+    return nbformat.v4.new_output(
+        "error", ename=ename, evalue=evalue, traceback=traceback_for(line, ename, evalue, colour)
+    )
 
 
 def graded_cell(outputs, source=SOURCE, grade=True, cell_type="code"):
-    meta = {"nbgrader": {"grade": grade, "grade_id": "test-square", "locked": True, "points": 2,
-                         "schema_version": 3, "solution": False, "task": False}}
+    meta = {
+        "nbgrader": {
+            "grade": grade,
+            "grade_id": "test-square",
+            "locked": True,
+            "points": 2,
+            "schema_version": 3,
+            "solution": False,
+            "task": False,
+        }
+    }
     if cell_type == "markdown":
         cell = nbformat.v4.new_markdown_cell(source, metadata=meta)
         cell["outputs"] = outputs  # not valid nbformat, but a preprocessor must still leave it alone
@@ -91,13 +104,15 @@ def test_hidden_failure_with_another_error_type():
     cell = graded_cell([error_output(7, ename="NameError", evalue=f"name '{SECRET}' is not defined")])
     out = run(cell).cells[0].outputs[0]
     assert (out.ename, out.evalue) == ("HiddenTestFailed", HIDDEN_FAILURE)
-    assert SECRET not in outputs_text(run(graded_cell(
-        [error_output(7, ename="NameError", evalue=f"name '{SECRET}' is not defined")])).cells[0])
+    assert SECRET not in outputs_text(
+        run(graded_cell([error_output(7, ename="NameError", evalue=f"name '{SECRET}' is not defined")])).cells[0]
+    )
 
 
 def test_failure_without_a_located_line_in_a_cell_with_hidden_tests_is_generic():
-    out = nbformat.v4.new_output("error", ename="TimeoutError", evalue=f"stuck on {SECRET}",
-                                 traceback=["\x1b[0;31mTimeoutError\x1b[0m: stuck"])
+    out = nbformat.v4.new_output(
+        "error", ename="TimeoutError", evalue=f"stuck on {SECRET}", traceback=["\x1b[0;31mTimeoutError\x1b[0m: stuck"]
+    )
     result = run(graded_cell([out])).cells[0].outputs[0]
     assert (result.ename, result.evalue) == ("HiddenTestFailed", HIDDEN_FAILURE)
     assert SECRET not in outputs_text(run(graded_cell([copy.deepcopy(out)])).cells[0])
@@ -120,13 +135,16 @@ def test_visible_failure_keeps_its_message_in_one_line(line, colour):
 
 def test_graded_cell_without_hidden_tests_keeps_its_message():
     source = "assert add(1, 1) == 2\nassert add(2, 2) == 4, 'add(2, 2) should be 4'"
-    tb = ["\x1b[0;31mAssertionError\x1b[0m   Traceback (most recent call last)",
-          "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n      1 assert add(1, 1) == 2\n"
-          "\x1b[0;32m----> 2\x1b[0m assert add(2, 2) == 4, 'add(2, 2) should be 4'\n",
-          "\x1b[0;31mAssertionError\x1b[0m: add(2, 2) should be 4"]
-    cell = graded_cell([nbformat.v4.new_output("error", ename="AssertionError",
-                                               evalue="add(2, 2) should be 4", traceback=tb)],
-                       source=source)
+    tb = [
+        "\x1b[0;31mAssertionError\x1b[0m   Traceback (most recent call last)",
+        "Cell \x1b[0;32mIn[3], line 2\x1b[0m\n      1 assert add(1, 1) == 2\n"
+        "\x1b[0;32m----> 2\x1b[0m assert add(2, 2) == 4, 'add(2, 2) should be 4'\n",
+        "\x1b[0;31mAssertionError\x1b[0m: add(2, 2) should be 4",
+    ]
+    cell = graded_cell(
+        [nbformat.v4.new_output("error", ename="AssertionError", evalue="add(2, 2) should be 4", traceback=tb)],
+        source=source,
+    )
     out = run(cell).cells[0].outputs[0]
     assert (out.ename, out.evalue) == ("AssertionError", "add(2, 2) should be 4")
     assert out.traceback == ["AssertionError: add(2, 2) should be 4"]
@@ -150,9 +168,12 @@ def ipython_error(source: str):
         result = shell.run_cell(source, store_history=True)
     exc = result.error_in_exec
     assert exc is not None
-    return nbformat.v4.new_output("error", ename=type(exc).__name__, evalue=str(exc),
-                                  traceback=shell.InteractiveTB.structured_traceback(
-                                      type(exc), exc, exc.__traceback__))
+    return nbformat.v4.new_output(
+        "error",
+        ename=type(exc).__name__,
+        evalue=str(exc),
+        traceback=shell.InteractiveTB.structured_traceback(type(exc), exc, exc.__traceback__),
+    )
 
 
 def test_real_traceback_from_hidden_region():
@@ -212,9 +233,17 @@ def test_printed_output_of_hidden_tests_is_dropped():
 
     from alignlessons.grading import WithholdHiddenTestDetails
 
-    cell = nbformat.v4.new_code_cell("assert f(1) == 2\n### BEGIN HIDDEN TESTS\nprint('secret', f(7))\n### END HIDDEN TESTS")
-    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "points": 1,
-                                 "grade_id": "t", "schema_version": 3}
+    cell = nbformat.v4.new_code_cell(
+        "assert f(1) == 2\n### BEGIN HIDDEN TESTS\nprint('secret', f(7))\n### END HIDDEN TESTS"
+    )
+    cell.metadata["nbgrader"] = {
+        "grade": True,
+        "solution": False,
+        "locked": True,
+        "points": 1,
+        "grade_id": "t",
+        "schema_version": 3,
+    }
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="secret 49\n")]
     out, _ = WithholdHiddenTestDetails().preprocess_cell(cell, {}, 0)
     assert out.outputs == []

@@ -1,4 +1,5 @@
 """The README's instructor commands, run exactly as written, in a copy of the repository layout."""
+
 from __future__ import annotations
 
 import csv
@@ -38,15 +39,16 @@ def test_readme_instructor_commands_work(tmp_path):
     venv_bin = Path(sys.executable).parent
     env = tooling.tool_env()
     results = []
-    for i, cmd in enumerate(readme_nbgrader_commands()):
+    for cmd in readme_nbgrader_commands():
         argv = cmd.split()
         argv[0] = str(venv_bin / "nbgrader")
         if argv[1] == "autograde":
             sub = repo / ".nbgrader" / "submitted" / "ada" / "00_start_here"
             sub.mkdir(parents=True)
             shutil.copy(ROOT / "solutions" / "00_start_here" / "00_start_here.ipynb", sub)
-        proc = subprocess.run(argv, cwd=repo, env=env, capture_output=True, text=True, timeout=600,
-                              stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            argv, cwd=repo, env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL
+        )
         results.append(proc)
         assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}"
     assert (repo / "assignments" / "00_start_here" / "00_start_here.ipynb").exists()

@@ -1,4 +1,5 @@
 """`make lab` (the README's first command) serves the course on loopback only."""
+
 from __future__ import annotations
 
 import urllib.request
@@ -19,8 +20,7 @@ def test_make_lab_serves_the_course(tmp_path):
             assert resp.status == 200
         assert "JupyterLab" in page
         # The course's lessons are in the served tree.
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/lessons?token={TOKEN}",
-                                    timeout=10) as resp:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents/lessons?token={TOKEN}", timeout=10) as resp:
             names = {item["name"] for item in __import__("json").loads(resp.read())["content"]}
         assert "00_start_here.ipynb" in names
     text = log.read_text()

@@ -1,6 +1,7 @@
 """Honest time estimates (Fidelity checklist): a lesson's stated time covers its reading at about
 200 words a minute plus a few minutes for each self-check and explorer, and a lesson that says
 it needs no code asks for none."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,8 @@ def test_stated_time_covers_reading_and_activities(path):
     assert upper >= needed, (
         f"{path.name}: states at most {upper} minutes, but its prose alone takes {reading:.0f} minutes at "
         f"{WORDS_PER_MINUTE} words a minute, plus {checks} self-checks and {explorers} explorers "
-        f"(at least {needed:.0f} minutes): state an honest time or tighten the lesson")
+        f"(at least {needed:.0f} minutes): state an honest time or tighten the lesson"
+    )
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -44,4 +46,5 @@ def test_no_code_promise_is_kept(path):
     if re.search(r"(do not|don't|no) (need to )?(write )?code", nb.cells[0].source, re.I):
         text = "\n".join(c.source for c in nb.cells)
         assert not re.search(r"in a new cell", text, re.I), (
-            f"{path.name}: the front matter says no code is needed, but the lesson asks for a new cell")
+            f"{path.name}: the front matter says no code is needed, but the lesson asks for a new cell"
+        )

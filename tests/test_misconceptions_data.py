@@ -5,6 +5,7 @@ data says the copy *shows* must be printed on the comment's line, and an identif
 from the thread must rest on words the thread really contains. A guard keeps the labels of the
 claims the assignment asks students to sort out of every course-data file.
 """
+
 from __future__ import annotations
 
 import re
@@ -71,8 +72,8 @@ def test_no_course_data_labels_the_assignment_claims():
         body = _norm(entry.read_text(encoding="utf-8"))
         for phrase in ASSIGNMENT_CLAIM_PHRASES:
             assert phrase not in body, (
-                f"{entry.name} mentions an assignment claim ('{phrase}'): its label would be one "
-                "call away for students")
+                f"{entry.name} mentions an assignment claim ('{phrase}'): its label would be one call away for students"
+            )
 
 
 @needs_seed
@@ -83,28 +84,33 @@ def test_names_the_copy_shows_are_printed_on_the_comment(seed_lines):
         printed = re.fullmatch(r"\d+(.+)", above)
         if row.identification == "name shown":
             assert printed and printed.group(1) == row.shown_as, (
-                f"{row.id}: the copy does not print '{row.shown_as}' above line {row.line}")
+                f"{row.id}: the copy does not print '{row.shown_as}' above line {row.line}"
+            )
         else:
-            assert not printed, (
-                f"{row.id}: the copy prints '{above}' on this comment; say 'name shown'")
+            assert not printed, f"{row.id}: the copy prints '{above}' on this comment; say 'name shown'"
 
 
 @needs_seed
 def test_identifications_rest_on_words_in_the_thread(seed_lines):
     text = _norm("\n".join(seed_lines))
     comments = content.thread_comments()
-    derived = comments[comments["identification"].isin(
-        ["named by the thread", "inferred from the exchange", "writes as the post's author"])]
+    derived = comments[
+        comments["identification"].isin(
+            ["named by the thread", "inferred from the exchange", "writes as the post's author"]
+        )
+    ]
     assert len(derived) > 0
     for row in derived.itertuples():
         cited = re.findall("\u201c([^\u201d]+)\u201d", row.basis)
         same_as = re.findall(r"\bc\d\d\b", row.basis)
         assert cited or same_as, (
             f"{row.id}: the basis must quote (in \u201c\u201d) the words in the thread it relies on, "
-            "or name the comment it shares an author with")
+            "or name the comment it shares an author with"
+        )
         for other in same_as:
             assert comments.set_index("id").loc[other, "author"] == row.author, (
-                f"{row.id}: {other} has a different author")
+                f"{row.id}: {other} has a different author"
+            )
         for words in cited:
             assert _norm(words) in text, f"{row.id}: '{words}' is not in the thread"
 
@@ -144,8 +150,10 @@ def test_assignment_05_model_answers_cite_what_the_models_compute():
     path = ROOT / "solutions" / "05_misconceptions_and_debate" / "05_misconceptions_and_debate.ipynb"
     if not path.is_file():
         pytest.skip("assignment 05 not present")
-    cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): "".join(c["source"])
-             for c in json.loads(path.read_text(encoding="utf-8"))["cells"]}
+    cells = {
+        c["metadata"].get("nbgrader", {}).get("grade_id"): "".join(c["source"])
+        for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+    }
     answers = " ".join(cells[k] for k in ("q6-takeaway", "q7-answer", "q8-answer"))
 
     comments = content.thread_comments()
@@ -167,9 +175,18 @@ def test_assignment_05_model_answers_cite_what_the_models_compute():
     agree = int(np.flatnonzero(np.abs(paths[0] - paths[1]) <= 0.05)[0])
     assert f"after {agree} shared observations" in answers
 
-    fastest = min(d for d in range(1, 37) if evidence.p_warning_in_time(
-        warning_threshold=2.0, no_return_threshold=4.0, doubling_months=float(d), warning_rate=0.25,
-        response_months=3.0) >= 0.9)
+    fastest = min(
+        d
+        for d in range(1, 37)
+        if evidence.p_warning_in_time(
+            warning_threshold=2.0,
+            no_return_threshold=4.0,
+            doubling_months=float(d),
+            warning_rate=0.25,
+            response_months=3.0,
+        )
+        >= 0.9
+    )
     assert f"every {fastest} months" in answers
 
     costly = evidence.posterior_after(1, 1, prior=0.2, p_signal_if_h=0.6, p_signal_if_not_h=0.2)

@@ -5,6 +5,7 @@ holds no solution code, hidden tests or mark schemes and fails its own tests; au
 solution gives full autograded marks with the manual cells awaiting a grader, and autograding
 the untouched student version gives zero.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,9 @@ import pytest
 from alignlessons import tooling
 
 NAMES = tooling.assignment_names()
-REGION = re.compile(r"(BEGIN SOLUTION|BEGIN HIDDEN TESTS|BEGIN MARK SCHEME)(.*?)(END SOLUTION|END HIDDEN TESTS|END MARK SCHEME)",
-                     re.S)
+REGION = re.compile(
+    r"(BEGIN SOLUTION|BEGIN HIDDEN TESTS|BEGIN MARK SCHEME)(.*?)(END SOLUTION|END HIDDEN TESTS|END MARK SCHEME)", re.S
+)
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +54,8 @@ def test_committed_student_version_is_up_to_date(name, generated):
         fresh = tooling.normalise_student_version(nbformat.read(generated[name] / filename, as_version=4))
         stored = nbformat.read(committed / filename, as_version=4)
         assert json.loads(nbformat.writes(stored)) == json.loads(nbformat.writes(fresh)), (
-            f"assignments/{name}/{filename} is out of date with solutions/{name}: run `make assignments`")
+            f"assignments/{name}/{filename} is out of date with solutions/{name}: run `make assignments`"
+        )
 
 
 def _secret_lines(source_nb):
@@ -81,8 +84,9 @@ def test_student_version_leaks_nothing(name):
             assert marker not in student_text, f"{marker!r} leaked into assignments/{name}/{filename}"
         secrets = _secret_lines(source)
         assert secrets, "the source notebook should contain solutions to protect"
-        student_cells = "\n".join(c.source for c in nbformat.read(tooling.ASSIGNMENTS / name / filename,
-                                                                  as_version=4).cells)
+        student_cells = "\n".join(
+            c.source for c in nbformat.read(tooling.ASSIGNMENTS / name / filename, as_version=4).cells
+        )
         leaked = sorted(s for s in secrets if s in student_cells)
         assert not leaked, f"solution lines leaked into the student version: {leaked[:5]}"
 
@@ -98,9 +102,12 @@ def test_student_version_fails_its_own_tests(name):
 
 
 def _manual_ids(nb):
-    return sorted(c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-                  if c.metadata.get("nbgrader", {}).get("grade")
-                  and (c.cell_type == "markdown" or c.metadata["nbgrader"].get("task")))
+    return sorted(
+        c.metadata["nbgrader"]["grade_id"]
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade")
+        and (c.cell_type == "markdown" or c.metadata["nbgrader"].get("task"))
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,4 +1,5 @@
 """Tests for alignlessons.quiz: validation, checking, static rendering, widgets and display."""
+
 from __future__ import annotations
 
 import html
@@ -69,8 +70,9 @@ def parse(markup: str) -> _Tree:
 
 
 # --- multiple choice: validation ------------------------------------------------------------
-@pytest.mark.parametrize("options", [{}, {"only one": "feedback"}, ["a", "b"], None,
-                                     {f"option {i}": "fb" for i in range(27)}])
+@pytest.mark.parametrize(
+    "options", [{}, {"only one": "feedback"}, ["a", "b"], None, {f"option {i}": "fb" for i in range(27)}]
+)
 def test_multiple_choice_rejects_bad_option_sets(options):
     with pytest.raises(ValueError):
         quiz.multiple_choice("Q?", options, answer=0)
@@ -123,8 +125,9 @@ def test_check_accepts_letter_index_and_text(choice):
     assert note == OPTIONS[RIGHT]
 
 
-@pytest.mark.parametrize("choice,option", [("A", 'x < y & "z"'), (0, 'x < y & "z"'), ("c", "a > b"),
-                                           ("A > B", "a > b"), (2, "a > b")])
+@pytest.mark.parametrize(
+    "choice,option", [("A", 'x < y & "z"'), (0, 'x < y & "z"'), ("c", "a > b"), ("A > B", "a > b"), (2, "a > b")]
+)
 def test_check_wrong_choices_give_their_own_feedback(choice, option):
     ok, note = make_mc().check(choice)
     assert ok is False
@@ -181,7 +184,7 @@ def test_static_html_folds_feedback_for_every_option_inside_details():
 def test_static_text_has_question_and_lettered_options():
     lines = make_mc().static_text().splitlines()
     assert QUESTION in lines[0]
-    assert [line.strip() for line in lines[1:]] == [f"{l}. {o}" for l, o in zip("ABC", OPTIONS)]
+    assert [line.strip() for line in lines[1:]] == [f"{letter}. {o}" for letter, o in zip("ABC", OPTIONS)]
 
 
 # --- multiple choice: widget ----------------------------------------------------------------
@@ -270,10 +273,22 @@ def test_numeric_check_rejects_non_finite_and_non_numbers(value):
         make_numeric().check(value)
 
 
-@pytest.mark.parametrize("kw", [dict(answer=math.nan), dict(answer=math.inf), dict(answer=True),
-                                dict(answer="10"), dict(tolerance=math.nan), dict(tolerance=math.inf),
-                                dict(tolerance=False), dict(tolerance=-0.001), dict(tolerance=-1),
-                                dict(explanation=""), dict(explanation="  ")])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(answer=math.nan),
+        dict(answer=math.inf),
+        dict(answer=True),
+        dict(answer="10"),
+        dict(tolerance=math.nan),
+        dict(tolerance=math.inf),
+        dict(tolerance=False),
+        dict(tolerance=-0.001),
+        dict(tolerance=-1),
+        dict(explanation=""),
+        dict(explanation="  "),
+    ],
+)
 def test_numeric_rejects_bad_definitions(kw):
     with pytest.raises(ValueError):
         make_numeric(**kw)

@@ -1,5 +1,6 @@
 """The course site's staging step (no Sphinx, no browser): outputs rewritten for a static page,
 widgets replaced, charts given a name and a data table, the right notebooks staged."""
+
 from __future__ import annotations
 
 import csv
@@ -20,8 +21,7 @@ from tests.helpers import ROOT
 
 
 def _spec(rows: int, *, bound: bool = False) -> dict:
-    frame = pd.DataFrame({"x": range(rows), "y": [i * 0.5 for i in range(rows)],
-                          "label": ["</script><b>"] * rows})
+    frame = pd.DataFrame({"x": range(rows), "y": [i * 0.5 for i in range(rows)], "label": ["</script><b>"] * rows})
     chart = alt.Chart(frame).mark_line().encode(x="x", y="y")
     if bound:
         chart = chart.add_params(alt.param(name="k", value=1, bind=alt.binding_range(min=0, max=3, step=1, name="k ")))
@@ -29,8 +29,10 @@ def _spec(rows: int, *, bound: bool = False) -> dict:
 
 
 def _widget_output(text: str) -> dict:
-    return nbformat.v4.new_output("display_data", data={
-        WIDGET_MIME: {"model_id": "abc", "version_major": 2, "version_minor": 0}, "text/plain": text})
+    return nbformat.v4.new_output(
+        "display_data",
+        data={WIDGET_MIME: {"model_id": "abc", "version_major": 2, "version_minor": 0}, "text/plain": text},
+    )
 
 
 def test_chart_figure_is_named_by_its_description_with_a_table_and_every_row_in_csv():
@@ -41,7 +43,7 @@ def test_chart_figure_is_named_by_its_description_with_a_table_and_every_row_in_
     assert "</script><b>" not in body.split("<script type='application/json'")[0]  # data escaped in the table
     payload = body.split("class='alignlessons-chart-spec'>", 1)[1].rsplit("</script>", 1)[0]
     assert "</script" not in payload and json.loads(payload)["description"] == "Line of y against x."
-    (name, text), = files.items()
+    ((name, text),) = files.items()
     assert name == "p-chart-1-1.csv" and "href='../data/p-chart-1-1.csv'" in body
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == TABLE_ROWS + 5 and rows[-1]["x"] == str(TABLE_ROWS + 4)
@@ -55,22 +57,38 @@ def test_a_kernel_free_chart_gets_a_labelled_group_for_its_sliders():
 
 def test_widgets_become_notes_and_a_live_explorer_without_a_stored_twin_gets_one():
     nb = nbformat.v4.new_notebook()
-    quiz = nbformat.v4.new_code_cell("quiz.multiple_choice('Q?', {})", outputs=[
-        nbformat.v4.new_output("display_data", data={"text/html": "<div class='alignlessons-quiz'>Q?</div>",
-                                                     "text/plain": "Self-check. Q?"}),
-        _widget_output("(Answer box: run this cell with a kernel to check your answer.)")])
-    live = nbformat.v4.new_code_cell("racing_explorer(n_teams=3)", outputs=[
-        _widget_output("(Racing: an interactive explorer; run this cell with a kernel to use it.)")])
-    other = nbformat.v4.new_code_cell("plans_explorer()", outputs=[
-        _widget_output("(Plans: an interactive explorer; run this cell with a kernel to use it.)")])
-    stored = nbformat.v4.new_code_cell("plans_kernel_free()", outputs=[
-        nbformat.v4.new_output("display_data", data={MIME_TYPE: _spec(2, bound=True), "text/plain": "Chart"})])
+    quiz = nbformat.v4.new_code_cell(
+        "quiz.multiple_choice('Q?', {})",
+        outputs=[
+            nbformat.v4.new_output(
+                "display_data",
+                data={"text/html": "<div class='alignlessons-quiz'>Q?</div>", "text/plain": "Self-check. Q?"},
+            ),
+            _widget_output("(Answer box: run this cell with a kernel to check your answer.)"),
+        ],
+    )
+    live = nbformat.v4.new_code_cell(
+        "racing_explorer(n_teams=3)",
+        outputs=[_widget_output("(Racing: an interactive explorer; run this cell with a kernel to use it.)")],
+    )
+    other = nbformat.v4.new_code_cell(
+        "plans_explorer()",
+        outputs=[_widget_output("(Plans: an interactive explorer; run this cell with a kernel to use it.)")],
+    )
+    stored = nbformat.v4.new_code_cell(
+        "plans_kernel_free()",
+        outputs=[nbformat.v4.new_output("display_data", data={MIME_TYPE: _spec(2, bound=True), "text/plain": "Chart"})],
+    )
     nb.cells = [quiz, live, other, stored]
     nb.metadata["widgets"] = {"state": {}}
     calls = []
-    twins = {"racing": lambda: calls.append("racing") or alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(
-        x="a").properties(description="Twin chart."),
-             "plans": lambda: calls.append("plans")}
+    twins = {
+        "racing": lambda: (
+            calls.append("racing")
+            or alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a").properties(description="Twin chart.")
+        ),
+        "plans": lambda: calls.append("plans"),
+    }
     done = prepare_notebook(nb, slug="t", data_prefix="", twins=twins)
     everything = json.dumps(nb)
     assert WIDGET_MIME not in everything and "widgets" not in nb.metadata

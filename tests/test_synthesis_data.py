@@ -1,4 +1,5 @@
 """Lesson 06's side-by-side table: complete, linked to real lesson sections, no hidden answer keys."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,9 @@ def test_every_voice_answers_every_question_once():
 
 def _headings(lesson: str) -> str:
     nb = nbformat.read(ROOT / "lessons" / content.LESSON_FILES[lesson], as_version=4)
-    return "\n".join(line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
-                     if line.startswith("#"))
+    return "\n".join(
+        line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines() if line.startswith("#")
+    )
 
 
 @pytest.mark.parametrize("row", list(content.synthesis_positions().itertuples()), ids=lambda r: r.id)
@@ -33,14 +35,16 @@ def test_each_cell_links_to_a_section_that_exists(row):
     heads = _headings(row.lesson)
     for part in re.split(r",\s*|-", row.section):
         assert re.search(rf"^#+ {re.escape(part)}[. ]", heads, re.M), (
-            f"{row.id}: lesson {row.lesson} has no section {part!r}")
+            f"{row.id}: lesson {row.lesson} has no section {part!r}"
+        )
 
 
 def test_positions_are_paraphrases_and_carry_no_assignment_key():
     for row in content.synthesis_positions().itertuples():
         assert not re.search(r"[\"“”]", row.position), f"{row.id}: quote only through quotes.csv"
         assert not re.search(r"\b(unaddressed|inadequate|adequate|unclear)\b", row.position, re.I), (
-            f"{row.id}: the critique's coverage labels are assignment 02's answer key")
+            f"{row.id}: the critique's coverage labels are assignment 02's answer key"
+        )
 
 
 def test_cruxes_name_known_questions_and_lessons():

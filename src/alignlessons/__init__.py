@@ -7,4 +7,5 @@ Subpackages:
     content  course data (sources, quotes, glossary, ...) as pandas DataFrames
     quiz     ungraded self-checks for lessons
 """
+
 __version__ = "0.1.0"

@@ -5,6 +5,7 @@ a course root made by ``alignlessons course init``, once with one ``nbgrader aut
 and once with two processes over disjoint students, and compares the cost per submission with
 ``jupyter nbconvert --execute`` of the same notebook (a fresh kernel, no sandbox, no grading).
 """
+
 from __future__ import annotations
 
 import os
@@ -28,9 +29,24 @@ def _nbconvert_seconds(notebook: Path, runs: int = 3) -> float:
         shutil.copy(notebook, target)
         for _ in range(runs):
             t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--execute",
-                                   "--to", "notebook", "--output", "executed.ipynb", str(target)],
-                                  cwd=tmp, env=tool_env(), capture_output=True, text=True)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "jupyter",
+                    "nbconvert",
+                    "--execute",
+                    "--to",
+                    "notebook",
+                    "--output",
+                    "executed.ipynb",
+                    str(target),
+                ],
+                cwd=tmp,
+                env=tool_env(),
+                capture_output=True,
+                text=True,
+            )
             times.append(time.perf_counter() - t0)
             if proc.returncode != 0:
                 raise RuntimeError(proc.stderr[-2000:])
@@ -46,9 +62,9 @@ def _nbclient_seconds(notebook: Path, runs: int = 3) -> float:
     for _ in range(runs):
         nb = nbformat.read(notebook, as_version=4)
         t0 = time.perf_counter()
-        NotebookClient(nb, timeout=600, kernel_name="python3",
-                       resources={"metadata": {"path": str(notebook.parent)}}
-                       ).execute(stderr=subprocess.DEVNULL)
+        NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(notebook.parent)}}
+        ).execute(stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
@@ -58,8 +74,13 @@ def _course(name: str, base: Path) -> Path:
     from .tooling import tool_env
 
     made = init_course(base / "course", exchange=base / "exchange", assignments=[name])
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force"],
-                          cwd=made.root, env=tool_env(), capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force"],
+        cwd=made.root,
+        env=tool_env(),
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
     return made.root
@@ -109,8 +130,15 @@ def bench_grading() -> None:
             _submit(root, name, notebooks, BATCH)
             t0 = time.perf_counter()
             if jobs == 1:
-                procs = [subprocess.run([sys.executable, "-m", "nbgrader", "autograde", name],
-                                        cwd=root, env=tool_env(), capture_output=True, text=True)]
+                procs = [
+                    subprocess.run(
+                        [sys.executable, "-m", "nbgrader", "autograde", name],
+                        cwd=root,
+                        env=tool_env(),
+                        capture_output=True,
+                        text=True,
+                    )
+                ]
             else:
                 procs = autograde_parallel(root, name, jobs=jobs)
             seconds = time.perf_counter() - t0
@@ -119,8 +147,10 @@ def bench_grading() -> None:
             ok = len(scores) == BATCH and len(set(scores)) == 1 and not failed
             results[jobs] = seconds
             per = seconds / BATCH
-            print(f"nbgrader autograde, {jobs} process{'es' if jobs > 1 else '  '}:  {seconds:7.1f} s for "
-                  f"{BATCH} = {60 * BATCH / seconds:5.1f} submissions/min, {per:5.2f} s each = "
-                  f"{per / reference:4.2f}x nbconvert (target <= 1.5x), {per / inprocess:4.2f}x in-process"
-                  + ("" if ok else f"  CHECK FAILED: {len(failed)} process(es) failed, scores {set(scores)}"))
+            print(
+                f"nbgrader autograde, {jobs} process{'es' if jobs > 1 else '  '}:  {seconds:7.1f} s for "
+                f"{BATCH} = {60 * BATCH / seconds:5.1f} submissions/min, {per:5.2f} s each = "
+                f"{per / reference:4.2f}x nbconvert (target <= 1.5x), {per / inprocess:4.2f}x in-process"
+                + ("" if ok else f"  CHECK FAILED: {len(failed)} process(es) failed, scores {set(scores)}")
+            )
     print(f"speed-up from 2 processes: {results[1] / results[2]:.2f}x")

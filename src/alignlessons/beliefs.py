@@ -7,6 +7,7 @@ silently: saving again needs ``overwrite=True``, and even then the old file is k
 timestamped backup. Writes are atomic (a temporary file renamed into place), so an
 interrupted save never leaves half a file.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -14,24 +15,36 @@ import json
 import math
 import numbers
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
-__all__ = ["QUESTIONS", "STAGES", "BeliefsExistError", "data_dir", "path_for", "save", "load",
-           "compare", "compare_records", "form", "read", "brier"]
+__all__ = [
+    "QUESTIONS",
+    "STAGES",
+    "BeliefsExistError",
+    "data_dir",
+    "folder_for",
+    "save",
+    "load",
+    "compare",
+    "compare_records",
+    "form",
+    "read",
+    "brier",
+]
 
 #: The questions a learner gives credences (0–100 %) for, at the start and at the end.
 QUESTIONS: dict[str, str] = {
     "gradual-deployment": "Deploying increasingly capable AI gradually and publicly makes a safe "
-                          "transition more likely than developing it more slowly and privately.",
+    "transition more likely than developing it more slowly and privately.",
     "ai-aligns-ai": "Using AI systems to help align more capable AI systems is likely to work in time.",
     "racing-raises-risk": "Competition between AI developers substantially raises the risk of catastrophe.",
     "lead-suffices": "A developer that has aligned transformative AI first could reduce the risk from "
-                     "less careful developers without drastic measures.",
+    "less careful developers without drastic measures.",
     "commitments-reliable": "AI labs' public safety commitments are a reliable guide to how they will act "
-                            "under competitive pressure.",
+    "under competitive pressure.",
 }
 STAGES = ("start", "end")
 
@@ -46,15 +59,16 @@ def data_dir() -> Path:
     return Path(env).expanduser() if env else Path.home() / ".alignlessons"
 
 
-def path_for(stage: str, directory: str | os.PathLike | None = None) -> Path:
-    """Where the credences for ``stage`` ('start' or 'end') are stored."""
+def folder_for(stage: str, directory: str | os.PathLike | None = None) -> Path:
+    """The folder where the credences for ``stage`` ('start' or 'end') are stored: ``directory``
+    if given, else :func:`data_dir` (the file itself is ``beliefs-<stage>.json`` in it)."""
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(map(repr, STAGES))}; got {stage!r}")
     return Path(directory) if directory is not None else data_dir()
 
 
 def _file(stage: str, directory) -> Path:
-    return path_for(stage, directory) / f"beliefs-{stage}.json"
+    return folder_for(stage, directory) / f"beliefs-{stage}.json"
 
 
 def _validate(credences: Mapping[str, float]) -> dict[str, float]:
@@ -69,15 +83,25 @@ def _validate(credences: Mapping[str, float]) -> dict[str, float]:
     clean = {}
     for key in QUESTIONS:
         value = credences[key]
-        if (isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value)
-                or not 0 <= value <= 100):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+            or not 0 <= value <= 100
+        ):
             raise ValueError(f"credence for {key!r} must be a number in [0, 100] (percent); got {value!r}")
         clean[key] = float(value)
     return clean
 
 
-def save(credences: Mapping[str, float], stage: str = "start", *, overwrite: bool = False,
-         directory: str | os.PathLike | None = None, now: _dt.datetime | None = None) -> Path:
+def save(
+    credences: Mapping[str, float],
+    stage: str = "start",
+    *,
+    overwrite: bool = False,
+    directory: str | os.PathLike | None = None,
+    now: _dt.datetime | None = None,
+) -> Path:
     """Save credences (percent, one per question in :data:`QUESTIONS`) and return the file path.
 
     Raises :class:`BeliefsExistError` if a record for this stage exists and ``overwrite`` is
@@ -93,8 +117,7 @@ def save(credences: Mapping[str, float], stage: str = "start", *, overwrite: boo
             f"To replace them, save again with overwrite=True (the old file is kept as a backup)."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    record = {"stage": stage, "saved_at": now.isoformat(), "credences": clean,
-              "questions": dict(QUESTIONS)}
+    record = {"stage": stage, "saved_at": now.isoformat(), "credences": clean, "questions": dict(QUESTIONS)}
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         # Write the new record completely before touching the old one: a failed write leaves
@@ -127,8 +150,7 @@ def load(stage: str = "start", *, directory: str | os.PathLike | None = None) ->
         raise ValueError(f"{target} is not a beliefs record saved by alignlessons ({exc})") from None
 
 
-def read(stage: str = "start", *, directory: str | os.PathLike | None = None
-         ) -> tuple[dict[str, float] | None, str]:
+def read(stage: str = "start", *, directory: str | os.PathLike | None = None) -> tuple[dict[str, float] | None, str]:
     """Read a record without ever raising for a missing or damaged file.
 
     Returns ``(credences, message)``: the credences (or ``None``) and a sentence for the learner
@@ -137,20 +159,23 @@ def read(stage: str = "start", *, directory: str | os.PathLike | None = None
     target = _file(stage, directory)
     lesson = "lesson 00" if stage == "start" else "the synthesis lesson (06)"
     if not target.exists():
-        return None, (f"No {stage} beliefs found: there is no file {target}. {lesson.capitalize()} "
-                      f"saves it when you press Save; you can record it now with "
-                      f"beliefs.form({stage!r}).")
+        return None, (
+            f"No {stage} beliefs found: there is no file {target}. {lesson.capitalize()} "
+            f"saves it when you press Save; you can record it now with "
+            f"beliefs.form({stage!r})."
+        )
     try:
         credences = load(stage, directory=directory)
         missing = sorted(set(QUESTIONS) - set(credences))
         bad = sorted(k for k, x in credences.items() if not (math.isfinite(x) and 0 <= x <= 100))
         if missing or bad:
-            raise ValueError(f"missing question(s) {missing}" if missing else
-                             f"credence(s) outside 0-100 for {bad}")
+            raise ValueError(f"missing question(s) {missing}" if missing else f"credence(s) outside 0-100 for {bad}")
     except ValueError as exc:
-        return None, (f"Your {stage} beliefs file {target} could not be read ({exc}). It was left "
-                      f"untouched. Move or rename it if you want to record your {stage} beliefs "
-                      f"again with beliefs.form({stage!r}).")
+        return None, (
+            f"Your {stage} beliefs file {target} could not be read ({exc}). It was left "
+            f"untouched. Move or rename it if you want to record your {stage} beliefs "
+            f"again with beliefs.form({stage!r})."
+        )
     return credences, f"Read your {stage} beliefs from {target}."
 
 
@@ -166,12 +191,10 @@ def brier(credences_percent, outcomes) -> float:
     if not ps:
         raise ValueError("credences_percent must hold at least one credence; got none")
     if len(ps) != len(os_):
-        raise ValueError(f"credences_percent and outcomes must have the same length; got {len(ps)} "
-                         f"and {len(os_)}")
+        raise ValueError(f"credences_percent and outcomes must have the same length; got {len(ps)} and {len(os_)}")
     total = 0.0
     for i, (p, o) in enumerate(zip(ps, os_)):
-        if (isinstance(p, bool) or not isinstance(p, numbers.Real) or not math.isfinite(p)
-                or not 0 <= p <= 100):
+        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not math.isfinite(p) or not 0 <= p <= 100:
             raise ValueError(f"credences_percent[{i}] must be a number in [0, 100]; got {p!r}")
         if o not in (0, 1) or not isinstance(o, (bool, numbers.Real)):
             raise ValueError(f"outcomes[{i}] must be True/1 or False/0; got {o!r}")
@@ -188,15 +211,21 @@ def compare_records(start: Mapping[str, float] | None, end: Mapping[str, float] 
     """The :func:`compare` table from two credence mappings (either may be ``None``): columns
     ``question, statement, start, end, change``, NaN where a stage or a question is missing."""
     start, end = dict(start or {}), dict(end or {})
-    rows = [{"question": k, "statement": text, "start": float(start.get(k, float("nan"))),
-             "end": float(end.get(k, float("nan")))} for k, text in QUESTIONS.items()]
+    rows = [
+        {
+            "question": k,
+            "statement": text,
+            "start": float(start.get(k, float("nan"))),
+            "end": float(end.get(k, float("nan"))),
+        }
+        for k, text in QUESTIONS.items()
+    ]
     frame = pd.DataFrame(rows)
     frame["change"] = frame["end"] - frame["start"]
     return frame
 
 
-def form(stage: str = "start", *, directory: str | os.PathLike | None = None,
-         allow_replace: bool = True):
+def form(stage: str = "start", *, directory: str | os.PathLike | None = None, allow_replace: bool = True):
     """An ipywidgets form: one 0–100 % slider per question and a Save button.
 
     The form says where the file is saved, refuses to overwrite an earlier record unless the
@@ -206,7 +235,7 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None,
     """
     import ipywidgets as w
 
-    path_for(stage, directory)  # validates stage
+    folder_for(stage, directory)  # validates stage
     target = _file(stage, directory)
     unreadable = None
     try:
@@ -216,36 +245,53 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None,
     sliders = {}
     rows = []
     for key, text in QUESTIONS.items():
-        slider = w.IntSlider(value=int(round((previous or {}).get(key, 50))), min=0, max=100, step=5,
-                             description="Credence (%)", style={"description_width": "initial"},
-                             continuous_update=False, layout=w.Layout(width="28em"))
+        slider = w.IntSlider(
+            value=int(round((previous or {}).get(key, 50))),
+            min=0,
+            max=100,
+            step=5,
+            description="Credence (%)",
+            style={"description_width": "initial"},
+            continuous_update=False,
+            layout=w.Layout(width="28em"),
+        )
         sliders[key] = slider
         rows.append(w.HTML(f"<p style='margin:0.6em 0 0'><strong>{key}</strong>: {text}</p>"))
         rows.append(slider)
     can_replace = bool(allow_replace)
-    replace = w.Checkbox(value=False, description="Replace my earlier answers", indent=False,
-                         layout=w.Layout(display="" if (previous or unreadable) and can_replace else "none"))
+    replace = w.Checkbox(
+        value=False,
+        description="Replace my earlier answers",
+        indent=False,
+        layout=w.Layout(display="" if (previous or unreadable) and can_replace else "none"),
+    )
     button = w.Button(description=f"Save my {stage} beliefs", button_style="primary", icon="save")
     status = w.HTML(
         f"<strong>Your earlier {stage} file could not be read</strong> ({unreadable}); it is left as it is."
-        if unreadable else
-        f"Your answers will be saved to <code>{target}</code>."
-        if previous is None else
-        f"You saved {stage} beliefs before (in <code>{target}</code>); the sliders show them. "
+        if unreadable
+        else f"Your answers will be saved to <code>{target}</code>."
+        if previous is None
+        else f"You saved {stage} beliefs before (in <code>{target}</code>); the sliders show them. "
         + ("Tick the box to replace them." if can_replace else "This form will not replace them.")
     )
 
     def on_save(_=None):
         try:
-            path = save({k: s.value for k, s in sliders.items()}, stage,
-                        overwrite=replace.value and can_replace, directory=directory)
+            path = save(
+                {k: s.value for k, s in sliders.items()},
+                stage,
+                overwrite=replace.value and can_replace,
+                directory=directory,
+            )
         except BeliefsExistError as exc:
             if can_replace:
                 replace.layout.display = ""
                 status.value = f"<strong>Not saved.</strong> {exc}"
             else:
-                status.value = (f"<strong>Not saved.</strong> You already have {stage} beliefs in "
-                                f"<code>{_file(stage, directory)}</code>; this form never replaces them.")
+                status.value = (
+                    f"<strong>Not saved.</strong> You already have {stage} beliefs in "
+                    f"<code>{_file(stage, directory)}</code>; this form never replaces them."
+                )
         except (OSError, ValueError) as exc:
             status.value = f"<strong>Not saved.</strong> {exc}"
         else:
@@ -254,6 +300,7 @@ def form(stage: str = "start", *, directory: str | os.PathLike | None = None,
             replace.layout.display = "" if can_replace else "none"
 
     button.on_click(on_save)
+
     class BeliefsForm(w.VBox):
         def __repr__(self) -> str:
             return f"(Beliefs form: run this cell with a kernel to record your {stage} credences.)"

@@ -9,14 +9,14 @@
 
 `make bench` runs all of them.
 """
+
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 
 def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2) -> tuple[float, float]:
@@ -33,7 +33,7 @@ def _timeit(fn: Callable[[], object], *, repeat: int = 50, min_time: float = 0.2
 
 
 def bench_notebooks() -> None:
-    from .tooling import ASSIGNMENTS, SOLUTIONS, execute_notebook, lesson_paths, assignment_names
+    from .tooling import SOLUTIONS, assignment_names, execute_notebook, lesson_paths
 
     print("== Notebooks: execution time in a fresh kernel (wall clock, includes kernel start) ==")
     print(f"{'notebook':<55} {'seconds':>8}")
@@ -49,22 +49,23 @@ def bench_notebooks() -> None:
         except Exception as exc:  # noqa: BLE001 - report and go on
             status = f"  ERROR: {type(exc).__name__}"
         print(f"{str(label):<55} {time.perf_counter() - t0:8.2f}{status}")
-    _ = ASSIGNMENTS
 
 
 def bench_models() -> None:
-    from ._bench_models import CASES, racing_throughput
+    from ._bench_models import cases, racing_throughput
 
     print("== Models: one slider step and one chart sweep (targets: <= 5 ms and <= 50 ms) ==")
     print(f"{'model':<18} {'step p50 ms':>12} {'step p95 ms':>12} {'sweep p50 ms':>13} {'sweep p95 ms':>13}")
-    for name, step, sweep in CASES():
+    for name, step, sweep in cases():
         s50, s95 = _timeit(step, repeat=200)
         w50, w95 = _timeit(sweep, repeat=20)
         flag = "" if (s95 <= 0.005 and w95 <= 0.050) else "  (over target)"
         print(f"{name:<18} {s50 * 1e3:12.3f} {s95 * 1e3:12.3f} {w50 * 1e3:13.2f} {w95 * 1e3:13.2f}{flag}")
     games, seconds = racing_throughput()
-    print(f"racing Monte Carlo at n = 5: {games / seconds / 1e6:.1f} million games per second "
-          f"({games:,} games in {seconds:.2f} s; target >= 5)")
+    print(
+        f"racing Monte Carlo at n = 5: {games / seconds / 1e6:.1f} million games per second "
+        f"({games:,} games in {seconds:.2f} s; target >= 5)"
+    )
 
 
 def bench_widgets(changes: int = 200, seed: int = 0) -> None:
@@ -109,6 +110,7 @@ def bench_grading() -> None:
 def bench_site() -> None:
     """Build the course website into a scratch folder and print its build time and size."""
     import tempfile
+    from pathlib import Path
 
     from .site import build_site
 
@@ -117,26 +119,35 @@ def bench_site() -> None:
         built = build_site(Path(tmp) / "site")
         files = [p for p in built.out.rglob("*") if p.is_file()]
         pages = [p for p in files if p.suffix == ".html"]
-        print(f"build time {built.seconds:.1f} s; {len(pages)} pages, {len(files)} files, "
-              f"{built.size_bytes / 1e6:.1f} MB in all; {len(built.warnings)} Sphinx warning(s)")
+        print(
+            f"build time {built.seconds:.1f} s; {len(pages)} pages, {len(files)} files, "
+            f"{built.size_bytes / 1e6:.1f} MB in all; {len(built.warnings)} Sphinx warning(s)"
+        )
         groups: dict[str, int] = {}
         for p in files:
             top = p.relative_to(built.out).parts[0] if len(p.relative_to(built.out).parts) > 1 else "(root)"
             groups[top] = groups.get(top, 0) + p.stat().st_size
-        print("  by folder: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(groups.items(), key=lambda kv: -kv[1])))
+        print(
+            "  by folder: "
+            + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]))
+        )
         print(f"  {'largest pages':<48} {'KB':>8}")
         for p in sorted(pages, key=lambda p: -p.stat().st_size)[:5]:
             print(f"  {str(p.relative_to(built.out)):<48} {p.stat().st_size / 1000:8.0f}")
 
 
-SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets,
-            "grading": bench_grading, "site": bench_site}
+SECTIONS = {
+    "notebooks": bench_notebooks,
+    "models": bench_models,
+    "widgets": bench_widgets,
+    "grading": bench_grading,
+    "site": bench_site,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m alignlessons.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("sections", nargs="*",
-                        help=f"which benchmarks to run: {', '.join(SECTIONS)} (default: all)")
+    parser.add_argument("sections", nargs="*", help=f"which benchmarks to run: {', '.join(SECTIONS)} (default: all)")
     args = parser.parse_args(argv)
     unknown = [s for s in args.sections if s not in SECTIONS]
     if unknown:

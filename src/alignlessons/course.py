@@ -13,17 +13,19 @@ Creates, in ``DIR``:
 After that, standard nbgrader commands run in ``DIR``. An existing course root is never
 overwritten without ``--force``; even then the gradebook, submissions and feedback are kept.
 """
+
 from __future__ import annotations
 
 import os
 import shutil
 import stat
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
-from .grading import COURSE_ID, solutions_dir
+from .grading import COURSE_ID
+from .paths import solutions_dir
 
 COURSE_MARKERS = ("nbgrader_config.py", "gradebook.db", "source", "release", "submitted", "autograded")
 
@@ -111,12 +113,19 @@ def is_course_root(path: Path) -> bool:
     return any((path / m).exists() for m in COURSE_MARKERS)
 
 
-def init_course(directory: str | os.PathLike, *, force: bool = False,
-                exchange: str | os.PathLike | None = None,
-                assignments: Iterable[str] | None = None,
-                solutions: Path | None = None,
-                memory_limit: int = 2 * 1024 ** 3, cpu_limit: int = 600, wall_limit: int = 3600,
-                process_limit: int = 64, timeout: int = 120) -> CourseRoot:
+def init_course(
+    directory: str | os.PathLike,
+    *,
+    force: bool = False,
+    exchange: str | os.PathLike | None = None,
+    assignments: Iterable[str] | None = None,
+    solutions: Path | None = None,
+    memory_limit: int = 2 * 1024**3,
+    cpu_limit: int = 600,
+    wall_limit: int = 3600,
+    process_limit: int = 64,
+    timeout: int = 120,
+) -> CourseRoot:
     """Create a course root in ``directory`` (see the module docstring)."""
     from .sandbox import available
     from .sandbox.kernelspec import install
@@ -125,8 +134,10 @@ def init_course(directory: str | os.PathLike, *, force: bool = False,
     root = Path(directory).expanduser().resolve()
     solutions = Path(solutions) if solutions else solutions_dir()
     if not solutions.is_dir():
-        raise CourseInitError(f"the course's solutions folder {solutions} does not exist: run "
-                              "`alignlessons course init` from a clone of the alignlessons repository")
+        raise CourseInitError(
+            f"the course's solutions folder {solutions} does not exist: run "
+            "`alignlessons course init` from a clone of the alignlessons repository"
+        )
     try:
         names = resolve_assignments(assignments, solutions)
     except ToolingError as exc:
@@ -137,9 +148,11 @@ def init_course(directory: str | os.PathLike, *, force: bool = False,
         raise CourseInitError(f"{root} exists and is not a folder")
     if root.exists() and not force:
         if is_course_root(root):
-            raise CourseInitError(f"{root} is already a course root; refusing to overwrite it "
-                                  "(use --force to rewrite its configuration and source/ -- the "
-                                  "gradebook, submissions and feedback are kept)")
+            raise CourseInitError(
+                f"{root} is already a course root; refusing to overwrite it "
+                "(use --force to rewrite its configuration and source/ -- the "
+                "gradebook, submissions and feedback are kept)"
+            )
         if any(root.iterdir()):
             raise CourseInitError(f"{root} is not empty; choose a new folder or use --force")
     root.mkdir(parents=True, exist_ok=True)
@@ -150,8 +163,7 @@ def init_course(directory: str | os.PathLike, *, force: bool = False,
         target = root / "source" / name
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(solutions / name, target,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copytree(solutions / name, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         result.written.append(target)
     if not exchange_path.exists():
         exchange_path.mkdir(parents=True)
@@ -161,16 +173,31 @@ def init_course(directory: str | os.PathLike, *, force: bool = False,
             pass
     result.written.append(install(root / "kernels", python=sys.executable))
     config = root / "nbgrader_config.py"
-    config.write_text(CONFIG_TEMPLATE.format(
-        exchange=str(exchange_path), memory=memory_limit, cpu=cpu_limit, wall=wall_limit,
-        nproc=process_limit, timeout=timeout))
+    config.write_text(
+        CONFIG_TEMPLATE.format(
+            exchange=str(exchange_path),
+            memory=memory_limit,
+            cpu=cpu_limit,
+            wall=wall_limit,
+            nproc=process_limit,
+            timeout=timeout,
+        )
+    )
     result.written.append(config)
-    sandbox = ("bubblewrap found: autograding runs in the sandbox." if available() else
-               "bubblewrap (`bwrap`) is NOT installed: autograding will refuse to run until you "
-               "install it (`apt-get install bubblewrap`) or opt out in nbgrader_config.py.")
+    sandbox = (
+        "bubblewrap found: autograding runs in the sandbox."
+        if available()
+        else "bubblewrap (`bwrap`) is NOT installed: autograding will refuse to run until you "
+        "install it (`apt-get install bubblewrap`) or opt out in nbgrader_config.py."
+    )
     readme = root / "README.md"
-    readme.write_text(README_TEMPLATE.format(
-        course_id=COURSE_ID, assignments="\n".join(f"- `{n}`" for n in names),
-        exchange=str(exchange_path), sandbox=sandbox))
+    readme.write_text(
+        README_TEMPLATE.format(
+            course_id=COURSE_ID,
+            assignments="\n".join(f"- `{n}`" for n in names),
+            exchange=str(exchange_path),
+            sandbox=sandbox,
+        )
+    )
     result.written.append(readme)
     return result

@@ -6,22 +6,23 @@ the page loads nothing from the network. Widgets need a kernel, so each widget o
 replaced by a short note (the static part of every self-check is a separate HTML output and
 stays). Interactive kernel-free charts (Vega-Lite parameters bound to sliders) keep working.
 """
+
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import nbformat
 
-from .charts.render import MIME_TYPE
+from .charts.render import MIME_TYPE, VEGALITE_VERSION
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-VEGALITE_VERSION = "5.21"  # the newest Vega-Lite 5 that vl-convert bundles; specs use the v5 schema
-WIDGET_NOTE = ("<p class='alignlessons-offline-note'>(Interactive control: open this lesson in "
-               "JupyterLab with a running kernel to use it.)</p>")
+WIDGET_NOTE = (
+    "<p class='alignlessons-offline-note'>(Interactive control: open this lesson in "
+    "JupyterLab with a running kernel to use it.)</p>"
+)
 
 
 def _vega_bundle() -> str:
@@ -34,10 +35,12 @@ def _vega_bundle() -> str:
 def _chart_html(spec: dict, n: int) -> str:
     div_id = f"alignlessons-chart-{n}"
     payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
-    return (f'<div class="alignlessons-chart" id="{div_id}" role="img" '
-            f'aria-label="{html.escape(spec.get("description", "chart"), quote=True)}"></div>'
-            f'<script type="text/javascript">vegaEmbed("#{div_id}", {payload}, '
-            '{"actions": false, "renderer": "svg"}).catch(console.error);</script>')
+    return (
+        f'<div class="alignlessons-chart" id="{div_id}" role="img" '
+        f'aria-label="{html.escape(spec.get("description", "chart"), quote=True)}"></div>'
+        f'<script type="text/javascript">vegaEmbed("#{div_id}", {payload}, '
+        '{"actions": false, "renderer": "svg"}).catch(console.error);</script>'
+    )
 
 
 def prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
@@ -50,8 +53,10 @@ def prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, int]:
                 continue
             if MIME_TYPE in data:
                 charts += 1
-                out["data"] = {"text/html": _chart_html(data[MIME_TYPE], charts),
-                               "text/plain": data.get("text/plain", "")}
+                out["data"] = {
+                    "text/html": _chart_html(data[MIME_TYPE], charts),
+                    "text/plain": data.get("text/plain", ""),
+                }
             elif WIDGET_MIME in data:
                 out["data"] = {"text/html": WIDGET_NOTE, "text/plain": "(interactive control)"}
     nb.metadata.pop("widgets", None)
@@ -62,10 +67,11 @@ def export_notebook(path: Path, out: Path) -> Path:
     """Export one notebook to ``out`` (a file path) as offline HTML."""
     from nbconvert import HTMLExporter
 
+    from .paths import TEMPLATES
+
     nb, charts = prepare(nbformat.read(path, as_version=4))
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
-    resources = {"alignlessons_vega_bundle": _vega_bundle() if charts else "",
-                 "metadata": {"name": path.stem}}
+    resources = {"alignlessons_vega_bundle": _vega_bundle() if charts else "", "metadata": {"name": path.stem}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")

@@ -11,6 +11,7 @@
   submit is checked and repaired before it runs. Without bubblewrap, autograding refuses to run
   unless ``c.SandboxKernelManager.allow_unsandboxed = True``. docs/instructors.md explains it all.
 """
+
 from __future__ import annotations
 
 import re
@@ -90,20 +91,31 @@ def configure_sandbox(c) -> None:
 
 
 def solutions_dir() -> Path:
-    """The source notebooks shipped with the course (the repository's ``solutions/``)."""
-    return Path(__file__).resolve().parents[2] / "solutions"
+    """The source notebooks shipped with the course: the repository's ``solutions/`` in a
+    checkout, the copy inside the package when installed (:mod:`alignlessons.paths`)."""
+    from .paths import solutions_dir
+
+    return solutions_dir()
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ARROW = re.compile(r"^-+> *(\d+)", re.M)
-HIDDEN_FAILURE = ("A hidden test failed. Your answer passes the visible examples but not every case "
-                  "the question describes: re-read the question and test your answer more widely.")
+HIDDEN_FAILURE = (
+    "A hidden test failed. Your answer passes the visible examples but not every case "
+    "the question describes: re-read the question and test your answer more widely."
+)
 
 
 #: Errors the grader itself puts into a test cell (a test that could not run, a stopped kernel,
 #: a time-out): their messages say what happened and reveal nothing about the tests.
-GRADER_ERRORS = {"NotRun", "KernelStopped", "GraderError", "CellTimeoutError", "StudentCodeTimeout",
-                 "StudentKernelUnavailable"}
+GRADER_ERRORS = {
+    "NotRun",
+    "KernelStopped",
+    "GraderError",
+    "CellTimeoutError",
+    "StudentCodeTimeout",
+    "StudentKernelUnavailable",
+}
 
 
 def _hidden_lines(source: str) -> set[int]:
@@ -223,12 +235,15 @@ def formgrader_policy(nonce: str) -> str:
     import base64
     import hashlib
 
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(h.encode()).digest()).decode() + "'"
-                      for h in _TEMPLATE_HANDLERS)
-    return (f"default-src 'self'; script-src 'nonce-{nonce}' 'unsafe-hashes' {hashes}; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
-            "object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'self'")
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(h.encode()).digest()).decode() + "'" for h in _TEMPLATE_HANDLERS
+    )
+    return (
+        f"default-src 'self'; script-src 'nonce-{nonce}' 'unsafe-hashes' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'self'; "
+        "frame-ancestors 'self'"
+    )
 
 
 def add_script_nonces(html: str, nonce: str) -> str:

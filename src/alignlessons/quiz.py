@@ -22,14 +22,15 @@ Example::
         answer="Holden Karnofsky",
     )
 """
+
 from __future__ import annotations
 
 import html
 import math
 import numbers
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 __all__ = ["MultipleChoice", "Numeric", "multiple_choice", "numeric"]
 
@@ -44,10 +45,12 @@ def _answer_box(children):
 
     return AnswerBox(children, layout=w.Layout(margin="0 0 1em 0"))
 
+
 LETTERS = string.ascii_uppercase
 
-_CARD_STYLE = ("border-left: 4px solid #0072B2; padding: 0.4em 0.9em; margin: 0.5em 0; "
-               "background: rgba(0, 114, 178, 0.06)")
+_CARD_STYLE = (
+    "border-left: 4px solid #0072B2; padding: 0.4em 0.9em; margin: 0.5em 0; background: rgba(0, 114, 178, 0.06)"
+)
 
 
 def _esc(text: str) -> str:
@@ -114,8 +117,11 @@ class MultipleChoice:
 
         letters = list(LETTERS[: len(self.options)])
         choice = w.ToggleButtons(
-            options=letters, value=None, description="Your answer:",
-            tooltips=list(self.options), style={"description_width": "initial", "button_width": "3em"},
+            options=letters,
+            value=None,
+            description="Your answer:",
+            tooltips=list(self.options),
+            style={"description_width": "initial", "button_width": "3em"},
         )
         button = w.Button(description="Check", button_style="primary", tooltip="Check your answer")
         out = w.HTML(value="")
@@ -185,8 +191,13 @@ class Numeric:
     def widget(self):
         import ipywidgets as w
 
-        field = w.Text(value="", placeholder="a number", description="Your answer:",
-                       style={"description_width": "initial"}, layout=w.Layout(width="16em"))
+        field = w.Text(
+            value="",
+            placeholder="a number",
+            description="Your answer:",
+            style={"description_width": "initial"},
+            layout=w.Layout(width="16em"),
+        )
         button = w.Button(description="Check", button_style="primary", tooltip="Check your answer")
         out = w.HTML(value="")
 
@@ -243,8 +254,16 @@ def multiple_choice(question: str, options: Mapping[str, str], *, answer: str | 
     return MultipleChoice(question, tuple(texts), tuple(notes), index)
 
 
-def numeric(question: str, *, answer: float, tolerance: float, explanation: str, unit: str = "",
-            too_low: str = "", too_high: str = "") -> Numeric:
+def numeric(
+    question: str,
+    *,
+    answer: float,
+    tolerance: float,
+    explanation: str,
+    unit: str = "",
+    too_low: str = "",
+    too_high: str = "",
+) -> Numeric:
     """A numeric self-check: answers within ``tolerance`` of ``answer`` count as correct."""
     question = _require_text("question", question)
     explanation = _require_text("explanation", explanation)

@@ -4,6 +4,7 @@ Everything that runs nbgrader does so in a throwaway course root, so the reposit
 receives a gradebook, submissions or half-written output. Results are moved into place only
 when a step has fully succeeded.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,18 +12,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import nbformat
 
 from .grading import COURSE_ID
-
-REPO = Path(__file__).resolve().parents[2]
-SOLUTIONS = REPO / "solutions"
-ASSIGNMENTS = REPO / "assignments"
-LESSONS = REPO / "lessons"
+from .paths import ASSIGNMENTS, LESSONS, SOLUTIONS  # the repository's folders (alignlessons.paths)
 
 
 class ToolingError(RuntimeError):
@@ -34,8 +31,9 @@ def assignment_names(solutions: Path = SOLUTIONS) -> list[str]:
     """Names of the assignments in ``solutions/`` (folders holding at least one notebook)."""
     if not solutions.is_dir():
         return []
-    return sorted(p.name for p in solutions.iterdir()
-                  if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb")))
+    return sorted(
+        p.name for p in solutions.iterdir() if p.is_dir() and not p.name.startswith(".") and any(p.glob("*.ipynb"))
+    )
 
 
 def lesson_paths(lessons: Path = LESSONS) -> list[Path]:
@@ -97,14 +95,14 @@ def tool_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-CONFIG_TEMPLATE = '''\
+CONFIG_TEMPLATE = """\
 c = get_config()  # noqa: F821
 from alignlessons.grading import configure
 configure(c)
 c.CourseDirectory.root = {root!r}
 c.CourseDirectory.db_url = "sqlite:///" + {db!r}
 {extra}
-'''
+"""
 
 
 @dataclass
@@ -116,14 +114,18 @@ class Course:
     log: list[str] = field(default_factory=list)
 
     @classmethod
-    def create(cls, names: Iterable[str], *, solutions: Path = SOLUTIONS, root: Path | None = None,
-               extra_config: str = "") -> "Course":
+    def create(
+        cls, names: Iterable[str], *, solutions: Path = SOLUTIONS, root: Path | None = None, extra_config: str = ""
+    ) -> Course:
         names = resolve_assignments(names, solutions)
         root = Path(root or tempfile.mkdtemp(prefix="alignlessons-course-"))
         (root / "source").mkdir(parents=True, exist_ok=True)
         for name in names:
-            shutil.copytree(solutions / name, root / "source" / name,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+            shutil.copytree(
+                solutions / name,
+                root / "source" / name,
+                ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+            )
         from .sandbox import available
 
         if not available():
@@ -131,17 +133,27 @@ class Course:
             # bubblewrap they opt out of the grading sandbox explicitly (see docs/instructors.md).
             extra_config = "c.SandboxKernelManager.allow_unsandboxed = True\n" + extra_config
         (root / "nbgrader_config.py").write_text(
-            CONFIG_TEMPLATE.format(root=str(root), db=str(root / "gradebook.db"), extra=extra_config))
+            CONFIG_TEMPLATE.format(root=str(root), db=str(root / "gradebook.db"), extra=extra_config)
+        )
         return cls(root, list(names))
 
     def run(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
         cmd = [sys.executable, "-m", "nbgrader", *args]
-        proc = subprocess.run(cmd, cwd=self.root, env=tool_env(), capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            cmd,
+            cwd=self.root,
+            env=tool_env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
         self.log.append(f"$ nbgrader {' '.join(args)}\n{proc.stdout}{proc.stderr}")
         if check and proc.returncode != 0:
-            raise ToolingError(f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n"
-                               f"{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+            raise ToolingError(
+                f"nbgrader {' '.join(args)} failed (exit {proc.returncode}):\n"
+                f"{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+            )
         return proc
 
     def generate(self, name: str) -> Path:
@@ -161,8 +173,7 @@ class Course:
         (folder / "timestamp.txt").write_text("2026-01-01 00:00:00.000000 UTC")
         return folder
 
-    def autograde(self, name: str, student: str | None = None, *, check: bool = False
-                  ) -> subprocess.CompletedProcess:
+    def autograde(self, name: str, student: str | None = None, *, check: bool = False) -> subprocess.CompletedProcess:
         """Autograde one student's submission, or every submission when ``student`` is None."""
         args = ["autograde", name, "--force"] + (["--student", student] if student else [])
         return self.run(*args, check=check)
@@ -196,8 +207,9 @@ def normalise_student_version(nb: nbformat.NotebookNode) -> nbformat.NotebookNod
     return nb
 
 
-def generate_student_versions(names: Iterable[str] | None = None, *, solutions: Path = SOLUTIONS,
-                              dest: Path = ASSIGNMENTS) -> list[Path]:
+def generate_student_versions(
+    names: Iterable[str] | None = None, *, solutions: Path = SOLUTIONS, dest: Path = ASSIGNMENTS
+) -> list[Path]:
     """Regenerate ``assignments/NAME`` from ``solutions/NAME`` for each name (all by default).
 
     Generation happens in a temporary course root; each assignment's folder is replaced only
@@ -242,8 +254,9 @@ def execute_notebook(path: Path, *, timeout: int = 600) -> nbformat.NotebookNode
         old = os.environ.get("ALIGNLESSONS_HOME")
         os.environ["ALIGNLESSONS_HOME"] = home  # the lesson must not write into a learner's folder
         try:
-            NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            NotebookClient(
+                nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+            ).execute()
         finally:
             if old is None:
                 os.environ.pop("ALIGNLESSONS_HOME", None)

@@ -1,5 +1,6 @@
 """Submissions built from an assignment's source notebook and student version, and the scores
 they must earn -- derived from the source notebook's cell points, never from grader output."""
+
 from __future__ import annotations
 
 import copy
@@ -16,7 +17,9 @@ from alignlessons import tooling
 from alignlessons.sandbox.execute import bound_names, loaded_names
 
 MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-REGION = re.compile(r"(BEGIN SOLUTION|BEGIN HIDDEN TESTS|BEGIN MARK SCHEME)(.*?)(END SOLUTION|END HIDDEN TESTS|END MARK SCHEME)", re.S)
+REGION = re.compile(
+    r"(BEGIN SOLUTION|BEGIN HIDDEN TESTS|BEGIN MARK SCHEME)(.*?)(END SOLUTION|END HIDDEN TESTS|END MARK SCHEME)", re.S
+)
 
 
 def meta(cell) -> dict:
@@ -49,8 +52,11 @@ def solution_code_ids(src) -> list[str]:
 
 
 def manual_ids(src) -> list[str]:
-    return sorted(gid(c) for c in src.cells if meta(c).get("grade")
-                  and (c.cell_type == "markdown" or meta(c).get("task") or meta(c).get("solution")))
+    return sorted(
+        gid(c)
+        for c in src.cells
+        if meta(c).get("grade") and (c.cell_type == "markdown" or meta(c).get("task") or meta(c).get("solution"))
+    )
 
 
 def student_answer(source: str) -> str:
@@ -110,7 +116,7 @@ def tests_after(src, cell_id: str) -> set[str]:
     """Test cells placed after the given cell in the notebook."""
     ids = [gid(c) for c in src.cells]
     k = ids.index(cell_id)
-    return {gid(c) for c in src.cells[k + 1:] if is_test(c)}
+    return {gid(c) for c in src.cells[k + 1 :] if is_test(c)}
 
 
 def hidden_secrets(src) -> set[str]:
@@ -137,8 +143,7 @@ def append_to(nb, cell_id: str, code: str):
 
 
 def insert_after_setup(nb, code: str):
-    first_locked_code = next(i for i, c in enumerate(nb.cells)
-                             if c.cell_type == "code" and meta(c).get("locked"))
+    first_locked_code = next(i for i, c in enumerate(nb.cells) if c.cell_type == "code" and meta(c).get("locked"))
     nb.cells.insert(first_locked_code + 1, nbformat.v4.new_code_cell(code))
     return nb
 
@@ -165,8 +170,16 @@ def gradebook_structure(db: Path) -> list[tuple]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         rows = []
-        for table in ("course", "assignment", "notebook", "base_cell", "source_cell", "grade_cells",
-                      "solution_cells", "task_cells"):
+        for table in (
+            "course",
+            "assignment",
+            "notebook",
+            "base_cell",
+            "source_cell",
+            "grade_cells",
+            "solution_cells",
+            "task_cells",
+        ):
             try:
                 rows += [(table, *r) for r in con.execute(f"SELECT * FROM {table} ORDER BY 1")]
             except sqlite3.OperationalError:
@@ -178,9 +191,15 @@ def gradebook_structure(db: Path) -> list[tuple]:
 
 
 def nbgrader(*args: str, cwd: Path, env: dict | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd,
-                          env=env or tooling.tool_env(), capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=cwd,
+        env=env or tooling.tool_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def place_submission(root: Path, name: str, student: str, files: dict) -> Path:
@@ -221,4 +240,3 @@ def leftover_kernels() -> list[str]:
         else:
             orphans.append(f"{pid} {args}")
     return orphans
-

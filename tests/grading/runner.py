@@ -3,6 +3,7 @@ both programs once, then forks a fresh copy of itself for every command line, wh
 program's console entry point (what the `nbgrader` and `alignlessons` scripts call) in the given
 folder with the given environment. Each command runs in its own pristine process, exactly as
 from a shell, without paying nbgrader's ~2 s of imports every time."""
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from alignlessons import tooling
 
-ZYGOTE = r'''
+ZYGOTE = r"""
 import json, os, sys
 import nbgrader.apps.nbgraderapp as nbgraderapp
 import nbgrader.apps as _apps  # noqa: F401 - every subcommand, imported once
@@ -30,7 +31,8 @@ for line in sys.stdin:
         try:
             out = os.open(req["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
             os.dup2(out, 1)
-            os.dup2(out if req["stderr"] == req["stdout"] else os.open(req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
+            same = req["stderr"] == req["stdout"]
+            os.dup2(out if same else os.open(req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
             os.chdir(req["cwd"])
             os.environ.clear()
             os.environ.update(req["env"])
@@ -55,15 +57,20 @@ for line in sys.stdin:
                 os._exit(code)
     _, status = os.waitpid(pid, 0)
     print(json.dumps({"code": os.waitstatus_to_exitcode(status)}), flush=True)
-'''
+"""
 
 
 class Runner:
     """One helper process; command lines run one at a time (thread-safe)."""
 
     def __init__(self):
-        self.proc = subprocess.Popen([sys.executable, "-c", ZYGOTE], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, env=tooling.tool_env())
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", ZYGOTE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=tooling.tool_env(),
+        )
         assert self.proc.stdout.readline().strip() == "ready"
         self.lock = threading.Lock()
         self.tmp = tempfile.TemporaryDirectory(prefix="alignlessons-runner-")

@@ -1,4 +1,5 @@
 """Values cross from the student kernel to the test kernel only as data (unit tests, no kernels)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,12 +20,32 @@ def roundtrip(value):
     return codec.decode(codec.loads(codec.dumps(codec.encode(value))))
 
 
-@pytest.mark.parametrize("value", [
-    None, True, 3, -(10 ** 40), 2.5, float("inf"), "text", b"\x00bytes", 1 + 2j, (1, "a"), [1, [2, 3]],
-    {"a": 1, (1, 2): [3]}, {1, 2}, frozenset({"x"}), range(2, 10, 3), Ellipsis,
-    dt.date(2023, 2, 24), dt.datetime(2022, 9, 1, 12, 30), dt.timedelta(days=3, seconds=5),
-    decimal.Decimal("1.25"), fractions.Fraction(3, 7),
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        True,
+        3,
+        -(10**40),
+        2.5,
+        float("inf"),
+        "text",
+        b"\x00bytes",
+        1 + 2j,
+        (1, "a"),
+        [1, [2, 3]],
+        {"a": 1, (1, 2): [3]},
+        {1, 2},
+        frozenset({"x"}),
+        range(2, 10, 3),
+        Ellipsis,
+        dt.date(2023, 2, 24),
+        dt.datetime(2022, 9, 1, 12, 30),
+        dt.timedelta(days=3, seconds=5),
+        decimal.Decimal("1.25"),
+        fractions.Fraction(3, 7),
+    ],
+)
 def test_plain_values_round_trip(value):
     assert roundtrip(value) == value
     assert type(roundtrip(value)) is type(value)
@@ -56,6 +77,7 @@ def test_objects_that_lie_about_themselves_arrive_as_what_they_are():
     class Anything(float):
         def __eq__(self, other):
             return True
+
         __hash__ = float.__hash__
         __class__ = property(lambda self: dict)
 
@@ -88,20 +110,39 @@ def test_functions_become_proxies_with_the_students_source_and_signature():
     """A student function called through the link: results and exceptions come back as data."""
     student, tester = socket.socketpair()
     namespace = {}
-    exec(compile('def plan_success(ps, scale=1.0):\n    """Doc."""\n'
-                 '    if len(ps) == 0:\n        raise ValueError("empty")\n'
-                 '    return float(np.prod(ps)) * scale\n'
-                 'q2_answer = "c"\n', "<cell>", "exec"), {"np": np}, namespace)
+    # a student's definitions, run as the student's kernel would run them
+    exec(  # noqa: S102
+        compile(
+            'def plan_success(ps, scale=1.0):\n    """Doc."""\n'
+            '    if len(ps) == 0:\n        raise ValueError("empty")\n'
+            "    return float(np.prod(ps)) * scale\n"
+            'q2_answer = "c"\n',
+            "<cell>",
+            "exec",
+        ),
+        {"np": np},
+        namespace,
+    )
     import linecache
 
-    linecache.cache["<cell>"] = (0, None, ['def plan_success(ps, scale=1.0):\n', '    """Doc."""\n',
-                                           '    if len(ps) == 0:\n', '        raise ValueError("empty")\n',
-                                           '    return float(np.prod(ps)) * scale\n'], "<cell>")
+    linecache.cache["<cell>"] = (
+        0,
+        None,
+        [
+            "def plan_success(ps, scale=1.0):\n",
+            '    """Doc."""\n',
+            "    if len(ps) == 0:\n",
+            '        raise ValueError("empty")\n',
+            "    return float(np.prod(ps)) * scale\n",
+        ],
+        "<cell>",
+    )
     bridge.serve(student.detach(), lambda: namespace)
     bridge.connect(tester.detach(), timeout=10)
     ns = {"math": math}
-    copied = bridge.fetch(ns, ["plan_success", "q2_answer", "missing", "math", "isinstance"],
-                          answers=["plan_success", "q2_answer"])
+    copied = bridge.fetch(
+        ns, ["plan_success", "q2_answer", "missing", "math", "isinstance"], answers=["plan_success", "q2_answer"]
+    )
     assert sorted(copied) == ["plan_success", "q2_answer"]
     assert ns["q2_answer"] == "c" and ns["math"] is math and "isinstance" not in ns
     fn = ns["plan_success"]

@@ -8,6 +8,7 @@ the students answer: Ada with the full solution, Bo with part of it, Cy not at a
 checks each student's exact autograded score (derived from the source notebook's points),
 their feedback, and the exported CSV.
 """
+
 from __future__ import annotations
 
 import csv
@@ -60,9 +61,18 @@ def test_guide_lists_the_whole_cycle():
     roles = [title.split(",")[0] for title, _ in sections]
     assert roles == ["instructor", "instructor", "each student", "instructor", "each student", "instructor"]
     verbs = [cmd.split()[1] for _, cmds in sections for cmd in cmds if cmd.startswith("nbgrader")]
-    assert verbs == ["generate_assignment", "release_assignment", "fetch_assignment", "submit",
-                     "collect", "autograde", "generate_feedback", "release_feedback",
-                     "fetch_feedback", "export"]
+    assert verbs == [
+        "generate_assignment",
+        "release_assignment",
+        "fetch_assignment",
+        "submit",
+        "collect",
+        "autograde",
+        "generate_feedback",
+        "release_feedback",
+        "fetch_feedback",
+        "export",
+    ]
     assert sections[0][1][0].startswith("alignlessons course init ")
 
 
@@ -76,9 +86,11 @@ class Classroom:
         self.runner = Runner()
 
     def _argv(self, command: str, name: str) -> list[str]:
-        command = (command.replace("~/alignlessons-2026", str(self.root))
-                   .replace("/srv/nbgrader/exchange", str(self.exchange))
-                   .replace(EXAMPLE, name))
+        command = (
+            command.replace("~/alignlessons-2026", str(self.root))
+            .replace("/srv/nbgrader/exchange", str(self.exchange))
+            .replace(EXAMPLE, name)
+        )
         argv = shlex.split(command)
         assert argv[0] in ("nbgrader", "alignlessons"), f"unexpected command in the guide: {command}"
         return argv
@@ -94,10 +106,12 @@ class Classroom:
         cwd.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         proc = self.runner.run(self._argv(command, name), cwd, env)
-        self.log.append(f"$ {command} [{student or 'instructor'}, {name}] -> {proc.returncode} "
-                        f"in {time.monotonic() - t0:.1f} s")
-        assert proc.returncode == 0, f"{command} ({student or 'instructor'}, {name}) failed:\n" \
-                                     f"{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+        self.log.append(
+            f"$ {command} [{student or 'instructor'}, {name}] -> {proc.returncode} in {time.monotonic() - t0:.1f} s"
+        )
+        assert proc.returncode == 0, (
+            f"{command} ({student or 'instructor'}, {name}) failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}"
+        )
         return proc
 
 
@@ -215,6 +229,17 @@ def test_exported_csv_has_one_exact_row_per_student_and_assignment(classroom):
 @pytest.mark.sandbox
 def test_course_root_holds_only_what_the_cycle_writes(classroom):
     made = {p.name for p in classroom.root.iterdir()}
-    assert made <= {"nbgrader_config.py", "README.md", "kernels", "source", "release", "submitted",
-                    "autograded", "feedback", "gradebook.db", "grades.csv", ".nbgrader.log"}, made
+    assert made <= {
+        "nbgrader_config.py",
+        "README.md",
+        "kernels",
+        "source",
+        "release",
+        "submitted",
+        "autograded",
+        "feedback",
+        "gradebook.db",
+        "grades.csv",
+        ".nbgrader.log",
+    }, made
     assert C.leftover_kernels() == []

@@ -1,4 +1,5 @@
 """`alignlessons course init`: a ready course root, never overwritten by accident."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ def test_init_creates_a_ready_course_root(tmp_path, capsys):
     assert "nbgrader autograde" in readme and "instructors.md" in readme
     config = (root / "nbgrader_config.py").read_text()
     assert "configure(c)" in config and str(tmp_path / "exchange") in config
-    assert "# c.SandboxKernelManager.allow_unsandboxed = True" in config   # opting out is explicit
+    assert "# c.SandboxKernelManager.allow_unsandboxed = True" in config  # opting out is explicit
     assert not [line for line in config.splitlines() if line.startswith("c.") and "allow_unsandboxed" in line]
 
 

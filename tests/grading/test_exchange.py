@@ -5,6 +5,7 @@ attacker drops a blank "submission" in the victim's name. Collect must take the 
 submission, refuse the forged one with a reason, and copy regular files only. The accounts are
 numeric uids (``c.SafeCollect.student_uids``), so the test needs root to give files to them.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,8 +57,12 @@ def test_collect_refuses_a_submission_in_someone_elses_name(tmp_path):
         _chown_tree(folder, owner_uid)
 
     # The victim's genuine submission (with a link it must not be able to smuggle in).
-    drop(VICTIM, f"victim+{NAME}+2026-01-01 10:00:00.000000 UTC+aaaa", C.solve(student, src),
-         extra=[("notes.txt", secret)])
+    drop(
+        VICTIM,
+        f"victim+{NAME}+2026-01-01 10:00:00.000000 UTC+aaaa",
+        C.solve(student, src),
+        extra=[("notes.txt", secret)],
+    )
     # Later, the attacker's forgery in the victim's name, and one with a forged owner inside.
     drop(ATTACKER, f"victim+{NAME}+2026-01-01 11:00:00.000000 UTC+bbbb", student)
     drop(VICTIM, f"victim+{NAME}+2026-01-01 12:00:00.000000 UTC+cccc", student)

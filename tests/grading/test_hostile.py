@@ -7,6 +7,7 @@ honest students get exactly their score, a hostile one gets the score its honest
 (zero where it tampered) or is flagged with a clear reason, and no file of the course changes
 except what grading writes. Feedback never shows hidden tests.
 """
+
 from __future__ import annotations
 
 import ast
@@ -44,7 +45,7 @@ c.SandboxKernelManager.wall_limit = 400
 """
 CANARY = "CANARY-31415-other-students-secret"
 
-TAMPER = '''
+TAMPER = """
 # Try to make every test pass without answering anything.
 import builtins, math, sys
 import numpy as np
@@ -74,9 +75,9 @@ ip.showtraceback = _swallow
 import alignlessons.content as _content
 _content.sources = _content.annotations = lambda *a, **k: None
 builtins.isinstance = lambda *a, **k: True
-'''
+"""
 
-SNOOP = '''
+SNOOP = """
 import glob, os
 _paths = ([PATHS] + glob.glob(ROOT + "/submitted/*/*/*") + glob.glob("../../../submitted/*/*/*")
           + ["../../../gradebook.db", "../../../source"])
@@ -91,9 +92,9 @@ for _d in [ROOT, ROOT + "/submitted", SOLUTIONS]:
         print("LISTED" if os.listdir(_d) else "empty", _d)
     except OSError as _e:
         print("blocked", _d, type(_e).__name__)
-'''
+"""
 
-VANDAL = '''
+VANDAL = """
 import os, shutil
 for _p in [PATHS, "../../../gradebook.db", "../../../nbgrader_config.py"]:
     for _how in ("remove", "overwrite"):
@@ -107,9 +108,9 @@ for _p in [PATHS, "../../../gradebook.db", "../../../nbgrader_config.py"]:
             print("blocked", _how, _p, type(_e).__name__)
 shutil.rmtree(ROOT, ignore_errors=True)
 os.system("rm -rf " + ROOT + " ../../../gradebook.db 2>/dev/null")
-'''
+"""
 
-NETWORK = '''
+NETWORK = """
 import socket
 for _host in ("127.0.0.1", "localhost"):
     try:
@@ -118,9 +119,9 @@ for _host in ("127.0.0.1", "localhost"):
         print("CONNECTED", _host)
     except OSError as _e:
         print("blocked", _host, type(_e).__name__)
-'''
+"""
 
-WARN = '''
+WARN = """
 import functools as _functools
 import warnings as _warnings
 _warnings.warn("this answer uses a deprecated call", FutureWarning)
@@ -130,20 +131,20 @@ def _noisy(_f):
         _warnings.warn("deprecated: still correct", FutureWarning)
         return _f(*args, **kwargs)
     return _g
-'''
+"""
 
-STUBBORN_LOOP = '''
+STUBBORN_LOOP = """
 while True:
     try:
         while True:
             pass
     except KeyboardInterrupt:
         pass
-'''
+"""
 
 
 # 1. Hidden tests and mark schemes: look for any notebook the jail can reach.
-HIDDEN_READER = '''
+HIDDEN_READER = """
 import glob as _glob
 for _p in (_glob.glob("**/*.ipynb", recursive=True) + _glob.glob("../**/*.ipynb", recursive=True)
            + _glob.glob("/run/**/*.ipynb", recursive=True) + _glob.glob("/home/**/*.ipynb", recursive=True)
@@ -154,10 +155,10 @@ for _p in (_glob.glob("**/*.ipynb", recursive=True) + _glob.glob("../**/*.ipynb"
         print(_t)
     except OSError as _e:
         print("blocked", _p, type(_e).__name__)
-'''
+"""
 
 # 2. What a test sends: record every call's arguments, print them, keep them for later cells.
-SPY = '''
+SPY = """
 import threading as _threading
 _spy_log = []
 def _spy(_f):
@@ -174,25 +175,25 @@ def _spy(_f):
         return _f(*args, **kwargs)
     _g.__name__ = getattr(_f, "__name__", "g")
     return _g
-'''
-SPY_REPORT = '''
+"""
+SPY_REPORT = """
 import os as _os
 print("SPY-LOG", len(_spy_log), _spy_log[:3])
 print("SPY-FILE", open("/tmp/spy.txt").read() if _os.path.exists("/tmp/spy.txt") else "")
-'''
+"""
 
 # 3. A student value standing in for a module or namespace the tests use.
-STAND_IN = '''
+STAND_IN = """
 import sys as _sys, types as _types
 _main = _sys.modules["__main__"]
 _fake = _types.ModuleType("__main__")
 for _name in NAMES:
     globals()[_name] = _fake
 isclose = allclose = approx = array_equal = lambda *a, **k: True
-'''
+"""
 
 # 4. Links in the submission folder, and the kernel's own sockets turned into links.
-LINK_READER = '''
+LINK_READER = """
 import os as _os
 print("listing", sorted(_os.listdir(".")))
 for _n in ["gradebook.csv", "source.txt", "canary.txt", "shadow.txt", "other.txt", "host.sock", "up",
@@ -201,8 +202,8 @@ for _n in ["gradebook.csv", "source.txt", "canary.txt", "shadow.txt", "other.txt
         print("FOUND", _n, open(_n, "rb").read(80))
     except OSError as _e:
         print("blocked", _n, type(_e).__name__)
-'''
-SOCKET_SWAP = '''
+"""
+SOCKET_SWAP = """
 import os as _os
 _d = "/run/alignlessons/ipc"
 for _n in _os.listdir(_d):
@@ -212,40 +213,42 @@ for _n in _os.listdir(_d):
     except OSError as _e:
         print("blocked", _n, type(_e).__name__)
 _os._exit(1)
-'''
+"""
 
 # 5. An output flood: messages larger than the grader accepts, then many large ones.
-FLOOD = '''
+FLOOD = """
 import sys as _sys
 from IPython.display import HTML as _HTML, display as _display
 _sys.stdout.write("z" * 80_000_000)
 _sys.stdout.flush()
 for _i in range(8):
     _display(_HTML("<i>flood</i>" * 1_000_000))
-'''
+"""
 
 # 6. Content that would run in a grader's browser.
-XSS = '''
+XSS = """
 from IPython.display import HTML as _HTML, Javascript as _JS, SVG as _SVG, Markdown as _MD, display as _display
 _display(_HTML("<script>window.XSS_RAN = 1</script><img src=x onerror='window.XSS_RAN=2'>"))
 _display(_JS("window.XSS_RAN = 3"))
 _display(_SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="window.XSS_RAN=4"><rect width="1" height="1"/></svg>'))
 _display(_MD("[click](javascript:window.XSS_RAN=5) <script>window.XSS_RAN=6</script>"))
 _display({"text/html": "<iframe srcdoc='<script>parent.XSS_RAN=7</script>'></iframe>"}, raw=True)
-'''
-XSS_MARKDOWN = ("Essay <script>window.XSS_RAN = 8</script> <img src=x onerror=\"window.XSS_RAN=9\"> "
-                "[link](javascript:window.XSS_RAN=10) <a href='javascript:window.XSS_RAN=11'>x</a>")
+"""
+XSS_MARKDOWN = (
+    'Essay <script>window.XSS_RAN = 8</script> <img src=x onerror="window.XSS_RAN=9"> '
+    "[link](javascript:window.XSS_RAN=10) <a href='javascript:window.XSS_RAN=11'>x</a>"
+)
 XSS_MARKERS = ("<script", "onerror=", "onload=", "javascript:", "<iframe")
 
 # 7. Malformed nbgrader markers in the student's own cells.
 BAD_MARKERS = "### BEGIN HIDDEN TESTS\n### BEGIN SOLUTION\n=== BEGIN MARK SCHEME ===\nx_marker = 1\n"
 
 # 8. Widget state far beyond the output limits.
-WIDGETS = '''
+WIDGETS = """
 import ipywidgets as _w
 _ws = [_w.Textarea(value="w" * 1_000_000) for _ in range(80)]
 _ws[0]
-'''
+"""
 
 # 9. Code the scanner cannot parse, and indirect execution.
 DEEP = "_deep = " + "(" * 150 + "1" + ")" * 150 + "\n_deeper = " + "-" * 200_000 + "1\n"
@@ -255,9 +258,9 @@ INDIRECT = "import code as _code\n_code.InteractiveInterpreter(locals()).runsour
 @dataclass
 class Case:
     expected: float
-    flag: str | None = None            # None: must not be flagged; "review", "manual" or "any"
-    reason: str = ""                   # text the flag's reason must contain
-    autograded: bool = True            # an autograded notebook must exist
+    flag: str | None = None  # None: must not be flagged; "review", "manual" or "any"
+    reason: str = ""  # text the flag's reason must contain
+    autograded: bool = True  # an autograded notebook must exist
 
 
 @dataclass
@@ -338,30 +341,50 @@ def build_corpus(batch: Batch, port: int) -> None:
     add("h_duplicate_ids", nb, Case(M, "review", "appears 2 times"))
 
     # Runaway or destructive code: the batch goes on; the rest of the notebook still counts.
-    add("h_infinite_loop", C.append_to(copy.deepcopy(full), first_answer, "while True:\n    pass"),
-        Case(M, "review", "was interrupted"))
-    add("h_ignores_interrupt", C.append_to(copy.deepcopy(full), last_answer, STUBBORN_LOOP),
-        Case(M - tail, "manual", "did not stop when interrupted"))
-    add("h_sys_exit", C.append_to(copy.deepcopy(full), last_answer, "import sys\nsys.exit()"),
-        Case(M, "review", "sys.exit"))
-    add("h_os_exit", C.append_to(copy.deepcopy(full), last_answer, "import os\nos._exit(1)"),
-        Case(M - tail, "manual", "kernel stopped"))
-    add("h_memory_hog", C.append_to(copy.deepcopy(full), first_answer,
-                                    "_hog = [bytearray(64 * 2**20) for _ in range(10**4)]"), Case(M))
-    add("h_huge_output", C.append_to(copy.deepcopy(full), first_answer,
-                                     "print('x' * 20_000_000)\n"
-                                     "from IPython.display import HTML, display\n"
-                                     "display(HTML('<b>big</b>' * 1_000_000))"), Case(M))
+    add(
+        "h_infinite_loop",
+        C.append_to(copy.deepcopy(full), first_answer, "while True:\n    pass"),
+        Case(M, "review", "was interrupted"),
+    )
+    add(
+        "h_ignores_interrupt",
+        C.append_to(copy.deepcopy(full), last_answer, STUBBORN_LOOP),
+        Case(M - tail, "manual", "did not stop when interrupted"),
+    )
+    add(
+        "h_sys_exit",
+        C.append_to(copy.deepcopy(full), last_answer, "import sys\nsys.exit()"),
+        Case(M, "review", "sys.exit"),
+    )
+    add(
+        "h_os_exit",
+        C.append_to(copy.deepcopy(full), last_answer, "import os\nos._exit(1)"),
+        Case(M - tail, "manual", "kernel stopped"),
+    )
+    add(
+        "h_memory_hog",
+        C.append_to(copy.deepcopy(full), first_answer, "_hog = [bytearray(64 * 2**20) for _ in range(10**4)]"),
+        Case(M),
+    )
+    add(
+        "h_huge_output",
+        C.append_to(
+            copy.deepcopy(full),
+            first_answer,
+            "print('x' * 20_000_000)\n"
+            "from IPython.display import HTML, display\n"
+            "display(HTML('<b>big</b>' * 1_000_000))",
+        ),
+        Case(M),
+    )
 
     # Files that are not (this) notebook.
     add("h_invalid_json", {fname: "{ this is not json"}, Case(0.0, "manual", "not a readable notebook"))
     add("h_empty_file", {fname: b""}, Case(0.0, "manual", "not a readable notebook"))
-    add("h_wrong_filename", {"my_answers.ipynb": full}, Case(0.0, "manual", "No notebook named",
-                                                            autograded=False))
+    add("h_wrong_filename", {"my_answers.ipynb": full}, Case(0.0, "manual", "No notebook named", autograded=False))
 
     # Gaming the tests: redefine checks, builtins, numpy/math, IPython's error handling.
-    answer_names = sorted({n for a in answers for n in C.bound_names(C.student_answer(
-        src.cells[ids.index(a)].source))})
+    answer_names = sorted({n for a in answers for n in C.bound_names(C.student_answer(src.cells[ids.index(a)].source))})
     nb = copy.deepcopy(student)
     for a in answers:
         nb.cells[C.locate(nb, a)].source = "pass"
@@ -374,18 +397,34 @@ def build_corpus(batch: Batch, port: int) -> None:
     add("h_shadow_module", {fname: nb, "numpy.py": shadow, "math.py": shadow}, Case(0.0))
 
     # Reaching outside: other students, solutions, the gradebook, course files, the network.
-    secrets = [root / "submitted" / "honest_full" / name / fname, root / "source" / name / fname,
-               root / "gradebook.db", root / "canary.txt", grading.solutions_dir() / name / fname]
-    snoop = (SNOOP.replace("PATHS", ", ".join(repr(str(p)) for p in secrets))
-             .replace("ROOT", repr(str(root))).replace("SOLUTIONS", repr(str(grading.solutions_dir()))))
+    secrets = [
+        root / "submitted" / "honest_full" / name / fname,
+        root / "source" / name / fname,
+        root / "gradebook.db",
+        root / "canary.txt",
+        grading.solutions_dir() / name / fname,
+    ]
+    snoop = (
+        SNOOP.replace("PATHS", ", ".join(repr(str(p)) for p in secrets))
+        .replace("ROOT", repr(str(root)))
+        .replace("SOLUTIONS", repr(str(grading.solutions_dir())))
+    )
     add("h_snoop", C.append_to(copy.deepcopy(full), last_answer, snoop), Case(M, "review"))
-    targets = [root / "gradebook.db", root / "nbgrader_config.py", root / "canary.txt",
-               root / "source" / name / fname, root / "release" / name / fname,
-               root / "submitted" / "honest_full" / name / fname]
+    targets = [
+        root / "gradebook.db",
+        root / "nbgrader_config.py",
+        root / "canary.txt",
+        root / "source" / name / fname,
+        root / "release" / name / fname,
+        root / "submitted" / "honest_full" / name / fname,
+    ]
     vandal = VANDAL.replace("PATHS", ", ".join(repr(str(p)) for p in targets)).replace("ROOT", repr(str(root)))
     add("h_vandal", C.append_to(copy.deepcopy(full), last_answer, vandal), Case(M, "review"))
-    add("h_network", C.append_to(copy.deepcopy(full), last_answer, NETWORK.replace("PORT", str(port))),
-        Case(M, "review"))
+    add(
+        "h_network",
+        C.append_to(copy.deepcopy(full), last_answer, NETWORK.replace("PORT", str(port))),
+        Case(M, "review"),
+    )
 
     # The classes below that do not depend on an assignment's questions run on the first
     # assignment only (they test the grader, not the assignment); the others on every one.
@@ -408,29 +447,41 @@ def build_corpus(batch: Batch, port: int) -> None:
 
     # 3. Student values standing in for the tests' namespaces and helpers.
     standin_names = sorted(set(answer_names) | {"np", "math", "pd", "models", "content", "R", "M"})
-    add("h_stand_in", C.insert_after_setup(copy.deepcopy(student), STAND_IN.replace("NAMES", repr(standin_names))),
-        Case(0.0, "review", "sys.modules"))
+    add(
+        "h_stand_in",
+        C.insert_after_setup(copy.deepcopy(student), STAND_IN.replace("NAMES", repr(standin_names))),
+        Case(0.0, "review", "sys.modules"),
+    )
 
     # 4. Links: files, the notebook itself (to another student's), a hard link, a FIFO.
-    add("h_links", C.append_to(copy.deepcopy(full), last_answer, LINK_READER),
-        Case(M, "review", "not accepted"))
+    add("h_links", C.append_to(copy.deepcopy(full), last_answer, LINK_READER), Case(M, "review", "not accepted"))
     add("h_link_notebook", {}, Case(0.0, "manual", "symbolic link"))
     add("h_hardlink_notebook", {}, Case(0.0, "manual", "hard link"))
     if first:
-        add("h_socket_swap", C.append_to(copy.deepcopy(full), last_answer,
-                                         SOCKET_SWAP.replace("HOST_SOCKET", repr(str(batch.host_socket)))),
-            Case(M - tail, "manual", "kernel stopped"))
+        add(
+            "h_socket_swap",
+            C.append_to(
+                copy.deepcopy(full), last_answer, SOCKET_SWAP.replace("HOST_SOCKET", repr(str(batch.host_socket)))
+            ),
+            Case(M - tail, "manual", "kernel stopped"),
+        )
 
     # 5.-9.
     if first:
         nb = copy.deepcopy(full)
         nb.cells.append(nbformat.v4.new_code_cell(FLOOD))  # after every test: whatever it does to its
-        add("h_output_flood", nb, Case(M, "any"))          # own kernel (time-out, stop), the batch goes on
+        add("h_output_flood", nb, Case(M, "any"))  # own kernel (time-out, stop), the batch goes on
     nb = C.append_to(copy.deepcopy(full), last_answer, XSS)
-    nb.cells.append(nbformat.v4.new_markdown_cell(XSS_MARKDOWN, attachments={
-        "x.svg": {"image/svg+xml": "PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+"}}))
-    nb.cells.append(nbformat.v4.new_raw_cell("<script>window.XSS_RAN = 12</script>",
-                                             metadata={"format": "text/html", "raw_mimetype": "text/html"}))
+    nb.cells.append(
+        nbformat.v4.new_markdown_cell(
+            XSS_MARKDOWN, attachments={"x.svg": {"image/svg+xml": "PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIi8+"}}
+        )
+    )
+    nb.cells.append(
+        nbformat.v4.new_raw_cell(
+            "<script>window.XSS_RAN = 12</script>", metadata={"format": "text/html", "raw_mimetype": "text/html"}
+        )
+    )
     nb.cells[-3].metadata["tags"] = ['"><script>window.XSS_RAN=13</script>']
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}, "x": "<script>"}}
     add("h_xss", nb, Case(M))
@@ -453,10 +504,15 @@ def build_corpus(batch: Batch, port: int) -> None:
     # (to the instructor's source notebook: solutions and hidden tests)
     os.link(root / "source" / name / fname, root / "submitted" / "h_hardlink_notebook" / name / fname)
     links = root / "submitted" / "h_links" / name
-    for link_name, target in (("gradebook.csv", root / "gradebook.db"), ("source.txt", root / "source" / name / fname),
-                              ("canary.txt", root / "canary.txt"), ("shadow.txt", Path("/etc/shadow")),
-                              ("other.txt", root / "submitted" / "honest_full" / name / "secret.txt"),
-                              ("host.sock", batch.host_socket), ("up", root)):
+    for link_name, target in (
+        ("gradebook.csv", root / "gradebook.db"),
+        ("source.txt", root / "source" / name / fname),
+        ("canary.txt", root / "canary.txt"),
+        ("shadow.txt", Path("/etc/shadow")),
+        ("other.txt", root / "submitted" / "honest_full" / name / "secret.txt"),
+        ("host.sock", batch.host_socket),
+        ("up", root),
+    ):
         os.symlink(target, links / link_name)
     os.mkfifo(links / "pipe.fifo")
     (root / "submitted" / "honest_full" / name / "secret.txt").write_text(CANARY)
@@ -531,10 +587,18 @@ def batches(tmp_path_factory):
         structure = {n: C.gradebook_structure(b.root / "gradebook.db") for n, b in out.items()}
         # One batch per assignment, all assignments at once (each in its own course root).
         t0 = time.monotonic()
-        procs = {n: subprocess.Popen([sys.executable, "-m", "nbgrader", "autograde", n],
-                                     cwd=b.root, env=tooling.tool_env(), stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-                 for n, b in out.items()}
+        procs = {
+            n: subprocess.Popen(
+                [sys.executable, "-m", "nbgrader", "autograde", n],
+                cwd=b.root,
+                env=tooling.tool_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            )
+            for n, b in out.items()
+        }
         for n, p in procs.items():
             stdout, stderr = p.communicate(timeout=1500)
             out[n].proc = subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr)
@@ -544,10 +608,18 @@ def batches(tmp_path_factory):
             b.after = C.tree_hashes(b.root, skip=PROTECTED_SKIP)
             b.before = before[n]
             b.structure_before, b.structure_after = structure[n], C.gradebook_structure(b.root / "gradebook.db")
-        feedback = {n: subprocess.Popen([sys.executable, "-m", "nbgrader", "generate_feedback", n],
-                                        cwd=b.root, env=tooling.tool_env(), stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
-                    for n, b in out.items()}
+        feedback = {
+            n: subprocess.Popen(
+                [sys.executable, "-m", "nbgrader", "generate_feedback", n],
+                cwd=b.root,
+                env=tooling.tool_env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            )
+            for n, b in out.items()
+        }
         for n, p in feedback.items():
             stdout, stderr = p.communicate(timeout=600)
             out[n].feedback_proc = subprocess.CompletedProcess(p.args, p.returncode, stdout, stderr)
@@ -633,10 +705,18 @@ def test_nothing_leaks_into_outputs_or_feedback(name, batches):
             continue
         graded = (batch.root / "autograded" / student / name / batch.filename).read_text()
         nb = nbformat.reads(graded, as_version=4)
-        student_outputs = "".join(str(c.get("outputs", "")) for c in nb.cells
-                                  if not C.meta(c).get("locked"))
-        markers = ("FOUND", "LISTED", "CHANGED", "CONNECTED", CANARY, "BEGIN SOLUTION", "HIDDEN TESTS",
-                   "SPY-CALL", "MARK SCHEME ===")
+        student_outputs = "".join(str(c.get("outputs", "")) for c in nb.cells if not C.meta(c).get("locked"))
+        markers = (
+            "FOUND",
+            "LISTED",
+            "CHANGED",
+            "CONNECTED",
+            CANARY,
+            "BEGIN SOLUTION",
+            "HIDDEN TESTS",
+            "SPY-CALL",
+            "MARK SCHEME ===",
+        )
         for marker in markers if student != "h_bad_markers" else markers[:5]:  # (its own markers)
             assert marker not in student_outputs, (student, marker)
         leaked = [s for s in secrets if s in student_outputs]
@@ -676,7 +756,8 @@ class _ActiveContent(HTMLParser):
             if key.startswith("on") and "XSS_RAN" in value:
                 self.found.append(f"<{tag} {key}>")
             if key in ("href", "src", "srcdoc", "action", "formaction", "xlink:href") and (
-                    value.strip().lower().startswith(("javascript:", "vbscript:")) or "XSS_RAN" in value):
+                value.strip().lower().startswith(("javascript:", "vbscript:")) or "XSS_RAN" in value
+            ):
                 self.found.append(f"<{tag} {key}={value[:40]}>")
 
     def handle_endtag(self, tag):
@@ -721,10 +802,19 @@ def test_warnings_are_ignored_when_scoring():
     c = Config()
     grading.configure(c)
     assert c.IgnorePattern.enabled is True
-    cell = nbformat.v4.new_code_cell("x", metadata={"nbgrader": {"grade": True, "solution": False,
-                                                                 "grade_id": "t", "points": 1}})
-    cell.outputs = [nbformat.v4.new_output("stream", name="stderr", text=(
-        "/tmp/ipykernel_1/2.py:3: FutureWarning: use the new API\n  warnings.warn('use the new API', FutureWarning)\n"))]
+    cell = nbformat.v4.new_code_cell(
+        "x", metadata={"nbgrader": {"grade": True, "solution": False, "grade_id": "t", "points": 1}}
+    )
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "stream",
+            name="stderr",
+            text=(
+                "/tmp/ipykernel_1/2.py:3: FutureWarning: use the new API\n"
+                "  warnings.warn('use the new API', FutureWarning)\n"
+            ),
+        )
+    ]
     nb = nbformat.v4.new_notebook(cells=[cell])
     nb, _ = IgnorePattern(config=c).preprocess(nb, {})
     from nbgrader.utils import determine_grade
@@ -763,16 +853,33 @@ def test_formgrader_runs_no_script_from_a_hostile_submission(batches, tmp_path):
     graded = root / "autograded" / "h_xss" / batch.name / batch.filename
 
     def digest():
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in (root / "gradebook.db", root / "nbgrader_config.py")}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in (root / "gradebook.db", root / "nbgrader_config.py")
+        }
 
     port = free_port()
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "jupyter", "server", "--no-browser", f"--port={port}",
-                             f"--IdentityProvider.token={TOKEN}", "--ServerApp.port_retries=0",
-                             f"--ServerApp.root_dir={root}", "--allow-root"],
-                            cwd=root, env=tooling.tool_env(), stdout=log, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "server",
+            "--no-browser",
+            f"--port={port}",
+            f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.port_retries=0",
+            f"--ServerApp.root_dir={root}",
+            "--allow-root",
+        ],
+        cwd=root,
+        env=tooling.tool_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         wait_for_http(f"http://127.0.0.1:{port}/api/status?token={TOKEN}", timeout=90, proc=proc)
         url = f"http://127.0.0.1:{port}/formgrader/submissions/{sub_id}/?token={TOKEN}"
@@ -780,10 +887,16 @@ def test_formgrader_runs_no_script_from_a_hostile_submission(batches, tmp_path):
             if stage == "planted":  # as if the autograder had let a script through
                 nb = nbformat.read(graded, as_version=4)
                 cell = next(c for c in nb.cells if c.cell_type == "code" and c.get("outputs") is not None)
-                cell.outputs.append(nbformat.v4.new_output("display_data", data={
-                    "text/html": "<script>window.XSS_RAN='planted'</script>"
-                                 "<img src=x onerror=\"window.XSS_RAN='handler'\">",
-                    "text/plain": "planted"}))
+                cell.outputs.append(
+                    nbformat.v4.new_output(
+                        "display_data",
+                        data={
+                            "text/html": "<script>window.XSS_RAN='planted'</script>"
+                            "<img src=x onerror=\"window.XSS_RAN='handler'\">",
+                            "text/plain": "planted",
+                        },
+                    )
+                )
                 nbformat.write(nb, graded)
             before = digest()
             with offline_page() as (page, blocked):
@@ -794,8 +907,10 @@ def test_formgrader_runs_no_script_from_a_hostile_submission(batches, tmp_path):
                 page.wait_for_selector("#notebook-container", timeout=60_000)
                 page.wait_for_timeout(1500)
                 ran = page.evaluate("window.__xss")
-                template_ok = page.evaluate("typeof toggle_name === 'function' && typeof submission_id === 'string' "
-                                            "&& typeof window.jQuery === 'function'")
+                template_ok = page.evaluate(
+                    "typeof toggle_name === 'function' && typeof submission_id === 'string' "
+                    "&& typeof window.jQuery === 'function'"
+                )
                 page.screenshot(path=str(ARTIFACTS / f"formgrader-hostile-{stage}.png"), full_page=False)
             assert ran == [], f"{stage}: scripts from the submission ran: {ran}"
             assert template_ok, f"{stage}: formgrader's own scripts did not run"

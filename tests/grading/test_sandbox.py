@@ -4,6 +4,7 @@ The kernels here are started by :class:`alignlessons.sandbox.manager.SandboxKern
 exactly as autograding starts them, inside a throwaway course root that holds a gradebook,
 another student's submission and a copy of the solutions.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,7 +24,7 @@ from alignlessons.sandbox.manager import SandboxKernelManager
 
 from .corpus import leftover_kernels
 
-GiB = 1024 ** 3
+GiB = 1024**3
 CANARY = "CANARY-7f3a-do-not-leak"
 
 
@@ -33,8 +34,10 @@ class Result(dict):
         return self.get("stdout", "")
 
 
-async def _run(cells: list[str], cwd: Path, *, timeout: float = 60, **traits) -> tuple[list[Result], SandboxKernelManager]:
-    km = SandboxKernelManager(**traits)
+async def _run(
+    cells: list[str], cwd: Path, *, timeout: float = 60, manager=None, **traits
+) -> tuple[list[Result], SandboxKernelManager]:
+    km = manager if manager is not None else SandboxKernelManager(**traits)
     await km.start_kernel(cwd=str(cwd))
     kc = km.client()
     kc.start_channels()
@@ -105,9 +108,9 @@ def test_kernel_sees_its_own_folder_but_not_the_course(course):
 import os
 print("cwd", os.getcwd(), sorted(os.listdir(".")))
 print(open("data.csv").read().strip().replace(chr(10), ","))
-for p in [{str(course / 'gradebook.db')!r}, "../../../gradebook.db", {str(course / 'source/a1/a1.ipynb')!r},
-          {str(course / 'submitted/bob/a1/a1.ipynb')!r}, "../../../submitted/bob/a1/a1.ipynb",
-          {str(grading.solutions_dir() / '00_start_here' / '00_start_here.ipynb')!r}, "/etc/shadow",
+for p in [{str(course / "gradebook.db")!r}, "../../../gradebook.db", {str(course / "source/a1/a1.ipynb")!r},
+          {str(course / "submitted/bob/a1/a1.ipynb")!r}, "../../../submitted/bob/a1/a1.ipynb",
+          {str(grading.solutions_dir() / "00_start_here" / "00_start_here.ipynb")!r}, "/etc/shadow",
           os.path.expanduser("~root/.bash_history")]:
     try:
         print("READ", p, open(p).read()[:40])
@@ -136,7 +139,7 @@ def test_writes_stay_in_the_jail(course, tmp_path):
     code = f"""
 import os
 for p in ["/usr/jail-probe", "/etc/jail-probe", {str(venv_target)!r}, {str(pkg_target)!r},
-          {str(course / 'gradebook.db')!r}, "../../../gradebook.db", {str(work / 'a1.ipynb')!r},
+          {str(course / "gradebook.db")!r}, "../../../gradebook.db", {str(work / "a1.ipynb")!r},
           "/run/alignlessons/kernel.json"]:
     try:
         with open(p, "w") as f:
@@ -237,8 +240,9 @@ while True:
 @pytest.mark.sandbox
 def test_wall_clock_limit_kills_the_jail(course):
     t0 = time.monotonic()
-    (res,), km = run(["import time\ntime.sleep(600)"], course / "autograded" / "alice" / "a1",
-                     wall_limit=12, timeout=90)
+    (res,), km = run(
+        ["import time\ntime.sleep(600)"], course / "autograded" / "alice" / "a1", wall_limit=12, timeout=90
+    )
     assert res["died"], res
     assert time.monotonic() - t0 < 45
 
@@ -279,7 +283,7 @@ print("host", socket.gethostname(), "home", os.path.expanduser("~"))
     (res,), _ = run([code], course / "autograded" / "alice" / "a1")
     assert "env False []" in res.out, res.out
     pids = eval(res.out.split("pids ", 1)[1].splitlines()[0])  # noqa: S307 - our own output
-    assert len(pids) <= 3 and max(pids) < 10, pids   # the jail's own init and kernel only
+    assert len(pids) <= 3 and max(pids) < 10, pids  # the jail's own init and kernel only
     assert "host sandbox home /home/student" in res.out
 
 
@@ -294,7 +298,10 @@ def test_refuses_to_run_without_bubblewrap(course):
 
 def test_explicit_opt_out_runs_unsandboxed_with_a_private_copy(course):
     work = course / "autograded" / "alice" / "a1"
-    code = "import os\nopen('data.csv','w').write('changed')\nprint('cwd', os.path.basename(os.getcwd()), open('data.csv').read())"
+    code = (
+        "import os\nopen('data.csv','w').write('changed')\n"
+        "print('cwd', os.path.basename(os.getcwd()), open('data.csv').read())"
+    )
     (res,), _ = run([code], work, bwrap="/nonexistent/bwrap", allow_unsandboxed=True)
     assert res["error"] is None and "cwd work changed" in res.out, res
     assert (work / "data.csv").read_text() == "x\n1\n"
@@ -302,7 +309,91 @@ def test_explicit_opt_out_runs_unsandboxed_with_a_private_copy(course):
 
 def test_launcher_refuses_to_start_outside_the_grader(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "ALIGNLESSONS_SANDBOX_STATE"}
-    proc = subprocess.run([sys.executable, "-m", "alignlessons.sandbox.launch", "-f", str(tmp_path / "k.json")],
-                          capture_output=True, text=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "alignlessons.sandbox.launch", "-f", str(tmp_path / "k.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 64
     assert "only for autograding" in proc.stderr
+
+
+# --- the jail is built by the kernel provisioner the spec names -----------------------------
+def test_the_sandbox_spec_names_the_sandbox_provisioner():
+    from importlib.metadata import entry_points
+
+    from alignlessons.sandbox import PROVISIONER_NAME
+    from alignlessons.sandbox.kernelspec import spec_dict
+    from alignlessons.sandbox.provisioner import SandboxProvisioner
+
+    spec = spec_dict()
+    assert spec["metadata"]["kernel_provisioner"]["provisioner_name"] == PROVISIONER_NAME
+    (ep,) = [ep for ep in entry_points(group="jupyter_client.kernel_provisioners") if ep.name == PROVISIONER_NAME]
+    assert ep.load() is SandboxProvisioner
+
+
+@pytest.mark.sandbox
+def test_any_kernel_manager_starts_the_sandbox_spec_in_the_jail(course, tmp_path, monkeypatch):
+    """Not only nbgrader through SandboxKernelManager: jupyter_client's own manager, given the
+    installed grading spec, builds the same jail (the provisioner does it)."""
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    from alignlessons.sandbox import KERNEL_NAME
+    from alignlessons.sandbox.kernelspec import install
+
+    install(tmp_path / "kernels")
+    ksm = KernelSpecManager(kernel_dirs=[str(tmp_path / "kernels")])
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=ksm)
+    work = course / "autograded" / "alice" / "a1"
+    code = f"""
+import os
+print("cwd", os.getcwd(), sorted(os.listdir(".")))
+try:
+    print("READ", open({str(course / "gradebook.db")!r}).read())
+except OSError as e:
+    print("blocked", type(e).__name__)
+"""
+    (res,), km = run([code], work, manager=km)
+    assert type(km.provisioner).__name__ == "SandboxProvisioner"
+    assert res["error"] is None, res
+    assert "cwd /home/student/a1 ['data.csv']" in res.out, res.out
+    assert "READ" not in res.out and CANARY not in res.out, res.out
+
+
+@pytest.mark.sandbox
+def test_a_spec_written_before_the_provisioner_still_gets_the_jail(course, tmp_path):
+    """A course root initialised by an older version has a kernel.json without the provisioner
+    stanza: SandboxKernelManager still starts it through the sandbox provisioner."""
+    import json
+
+    from alignlessons.sandbox.kernelspec import install
+
+    path = install(tmp_path / "kernels")
+    spec = json.loads(path.read_text())
+    del spec["metadata"]["kernel_provisioner"]
+    path.write_text(json.dumps(spec))
+    work = course / "autograded" / "alice" / "a1"
+    (res,), km = run(["import os; print('cwd', os.getcwd())"], work, kernel_spec_file=str(path))
+    assert type(km.provisioner).__name__ == "SandboxProvisioner"
+    assert "cwd /home/student/a1" in res.out, res
+
+
+@pytest.mark.sandbox
+def test_the_state_folder_is_removed_after_shutdown(course):
+    work = course / "autograded" / "alice" / "a1"
+
+    async def go():
+        km = SandboxKernelManager()
+        await km.start_kernel(cwd=str(work))
+        state = km.provisioner.state_dir
+        alive = state is not None and (state / "settings.json").is_file()
+        await km.shutdown_kernel(now=True)
+        await km.cleanup_resources()
+        return state, alive
+
+    state, alive = asyncio.run(go())
+    assert alive, state
+    assert not state.exists(), sorted(state.iterdir())

@@ -4,20 +4,27 @@ Expected values come from independent computations: seeded Monte Carlo of the de
 race and of the phase Markov chain, brute-force grid search for the optimal wait, and
 textbook closed forms (halvings, geometric survival).
 """
+
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from alignlessons.models import deployment as dep
 
-PARAMS = dict(p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_months=6.0,
-              lead_months=12.0, hazard_per_month=1 / 12, p_other_misaligned=0.5)
+PARAMS = dict(
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=1 / 12,
+    p_other_misaligned=0.5,
+)
 
 prob = st.floats(0.0, 1.0)
 pos = st.floats(0.5, 48.0)
@@ -43,7 +50,7 @@ def independent_total(t, p):
     excess = p["p_misaligned_now"] - p["p_misaligned_floor"]
     p_mine = p["p_misaligned_floor"] + excess * 0.5 ** (t / p["halving_months"])
     exposed = max(0.0, t - p["lead_months"])
-    survive = math.exp(-p["hazard_per_month"] * exposed)   # nobody else has deployed yet
+    survive = math.exp(-p["hazard_per_month"] * exposed)  # nobody else has deployed yet
     return survive * p_mine + (1.0 - survive) * p["p_other_misaligned"]
 
 
@@ -75,11 +82,12 @@ def test_catastrophe_matches_monte_carlo_race():
     for t in (0.0, 3.0, 8.0, 20.0):
         other_first = (p["lead_months"] + rng.exponential(1 / p["hazard_per_month"], n)) < t
         p_mine = 0.05 + 0.25 * 2.0 ** (-t / 6.0)
-        misaligned = np.where(other_first, rng.random(n) < p["p_other_misaligned"],
-                              rng.random(n) < p_mine)
-        for fn, event in ((dep.p_catastrophe, misaligned),
-                          (dep.inaction_risk, other_first & misaligned),
-                          (dep.action_risk, ~other_first & misaligned)):
+        misaligned = np.where(other_first, rng.random(n) < p["p_other_misaligned"], rng.random(n) < p_mine)
+        for fn, event in (
+            (dep.p_catastrophe, misaligned),
+            (dep.inaction_risk, other_first & misaligned),
+            (dep.action_risk, ~other_first & misaligned),
+        ):
             freq = event.mean()
             se = math.sqrt(max(freq * (1 - freq), 1e-12) / n)
             assert abs(fn(t, **p) - freq) <= 4 * se + 1e-12
@@ -99,12 +107,15 @@ def grid_min(p, t_max, step):
     return ts[i], vals[i], vals
 
 
-@pytest.mark.parametrize("overrides", [
-    {},
-    dict(halving_months=24.0, lead_months=6.0, hazard_per_month=0.02),
-    dict(halving_months=30.0, lead_months=0.0, hazard_per_month=0.01, p_other_misaligned=0.9),
-    dict(lead_months=0.0, hazard_per_month=0.5),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        dict(halving_months=24.0, lead_months=6.0, hazard_per_month=0.02),
+        dict(halving_months=30.0, lead_months=0.0, hazard_per_month=0.01, p_other_misaligned=0.9),
+        dict(lead_months=0.0, hazard_per_month=0.5),
+    ],
+)
 def test_optimal_wait_matches_grid_search(overrides):
     p = dict(PARAMS, **overrides)
     t_grid, v_grid, _ = grid_min(p, 200.0, 0.01)
@@ -139,7 +150,7 @@ def test_break_even_wait(p):
     else:
         assert independent_total(t_be, p) <= c0 + 1e-9
         later = t_be + max(1e-3, 1e-3 * t_be)
-        if p["p_other_misaligned"] - p["p_misaligned_now"] > 1e-9:   # resolvable in floats
+        if p["p_other_misaligned"] - p["p_misaligned_now"] > 1e-9:  # resolvable in floats
             assert independent_total(later, p) > c0
         t_opt = dep.optimal_wait(**p)
         assert t_opt <= t_be + 1e-9
@@ -194,8 +205,7 @@ def test_vectorised_optimum_matches_scalar_calls():
     be = dep.break_even_wait(**dict(PARAMS, hazard_per_month=lams))
     for i, lam in enumerate(lams):
         assert vec[i] == dep.optimal_wait(**dict(PARAMS, hazard_per_month=float(lam)))
-        assert be[i] == pytest.approx(dep.break_even_wait(**dict(PARAMS, hazard_per_month=float(lam))),
-                                      abs=1e-7)
+        assert be[i] == pytest.approx(dep.break_even_wait(**dict(PARAMS, hazard_per_month=float(lam))), abs=1e-7)
 
 
 def test_risk_curve_is_consistent_with_pointwise_functions():
@@ -213,8 +223,7 @@ def test_sweep_is_tidy():
     assert not df.isna().any().any()
     assert set(df["risk"]) == {"action risk", "inaction risk", "total"}
     assert df["probability"].between(0, 1).all()
-    wide = df.pivot_table(index=["hazard_per_month", "wait_months"], columns="risk",
-                          values="probability")
+    wide = df.pivot_table(index=["hazard_per_month", "wait_months"], columns="risk", values="probability")
     np.testing.assert_allclose(wide["total"], wide["action risk"] + wide["inaction risk"])
     for (lam, t), row in wide.iterrows():
         assert row["total"] == pytest.approx(independent_total(t, dict(PARAMS, hazard_per_month=lam)))
@@ -227,8 +236,9 @@ def test_default_sweep_size():
 # --------------------------------------------------------------------- phases
 def test_phase_chain_matches_simulation_and_closed_form():
     a, b, c1, c2 = 0.1, 0.05, 0.02, 0.01
-    probs = dep.phase_probabilities(30, p_reach_aligned_tai=a, p_risk_handled=b,
-                                    p_catastrophe_phase1=c1, p_catastrophe_phase2=c2)
+    probs = dep.phase_probabilities(
+        30, p_reach_aligned_tai=a, p_risk_handled=b, p_catastrophe_phase1=c1, p_catastrophe_phase2=c2
+    )
     assert probs.shape == (31, 4)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
     # Phase 1 survival is geometric.
@@ -254,8 +264,9 @@ def test_phase_chain_matches_simulation_and_closed_form():
 
 @given(st.floats(0, 0.5), st.floats(0, 0.5), st.floats(0, 0.5), st.floats(0, 0.5))
 def test_absorbing_states_only_accumulate(a, b, c1, c2):
-    probs = dep.phase_probabilities(24, p_reach_aligned_tai=a, p_risk_handled=b,
-                                    p_catastrophe_phase1=c1, p_catastrophe_phase2=c2)
+    probs = dep.phase_probabilities(
+        24, p_reach_aligned_tai=a, p_risk_handled=b, p_catastrophe_phase1=c1, p_catastrophe_phase2=c2
+    )
     assert np.all(probs >= -1e-15) and np.all(probs <= 1 + 1e-12)
     assert np.all(np.diff(probs[:, 2]) >= -1e-15)
     assert np.all(np.diff(probs[:, 3]) >= -1e-15)
@@ -287,7 +298,8 @@ def test_phase_timeline_agrees_with_phase_at(x, y, horizon):
 def test_phase_at_handles_unmet_conditions():
     assert dep.phase_at(100.0, aligned_tai_month=None) == 1
     np.testing.assert_array_equal(
-        dep.phase_at([0, 5, 10, 20, 30], aligned_tai_month=10, risk_handled_month=20), [1, 1, 2, 3, 3])
+        dep.phase_at([0, 5, 10, 20, 30], aligned_tai_month=10, risk_handled_month=20), [1, 1, 2, 3, 3]
+    )
     tl = dep.phase_timeline(aligned_tai_month=None, horizon_months=24)
     assert tl["phase"].tolist() == [1]
     assert len(dep.PHASES) == 3
@@ -305,11 +317,18 @@ def _raises(fn, param, value, **kwargs):
 
 
 @pytest.mark.parametrize("fn", CURVE_FUNCS)
-@pytest.mark.parametrize("param,bad", [
-    ("wait_months", -1.0), ("p_misaligned_now", 1.5), ("p_misaligned_floor", -0.1),
-    ("halving_months", 0.0), ("lead_months", -2.0), ("hazard_per_month", -0.1),
-    ("p_other_misaligned", 2.0),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("wait_months", -1.0),
+        ("p_misaligned_now", 1.5),
+        ("p_misaligned_floor", -0.1),
+        ("halving_months", 0.0),
+        ("lead_months", -2.0),
+        ("hazard_per_month", -0.1),
+        ("p_other_misaligned", 2.0),
+    ],
+)
 def test_curve_functions_reject_out_of_range(fn, param, bad):
     _raises(fn, param, bad, wait_months=1.0)
 
@@ -326,42 +345,70 @@ def test_floor_above_current_risk_is_rejected():
         dep.p_catastrophe(1.0, p_misaligned_now=0.2, p_misaligned_floor=0.3)
 
 
-@pytest.mark.parametrize("param,bad", [("wait_months", -1), ("lead_months", float("nan")),
-                                       ("hazard_per_month", float("inf"))])
+@pytest.mark.parametrize(
+    "param,bad", [("wait_months", -1), ("lead_months", float("nan")), ("hazard_per_month", float("inf"))]
+)
 def test_p_preempted_rejects(param, bad):
     _raises(dep.p_preempted, param, bad, wait_months=1.0)
 
 
 @pytest.mark.parametrize("fn", [dep.optimal_wait, dep.break_even_wait])
-@pytest.mark.parametrize("param,bad", [
-    ("p_misaligned_now", float("nan")), ("p_misaligned_floor", 2.0), ("halving_months", -1.0),
-    ("lead_months", float("inf")), ("hazard_per_month", "fast"), ("p_other_misaligned", -0.5),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("p_misaligned_now", float("nan")),
+        ("p_misaligned_floor", 2.0),
+        ("halving_months", -1.0),
+        ("lead_months", float("inf")),
+        ("hazard_per_month", "fast"),
+        ("p_other_misaligned", -0.5),
+    ],
+)
 def test_optimum_functions_reject(fn, param, bad):
     _raises(fn, param, bad)
 
 
-@pytest.mark.parametrize("param,bad", [("max_wait_months", 0.0), ("max_wait_months", float("nan")),
-                                       ("n_points", 2.5), ("n_points", 1),
-                                       ("halving_months", float("inf")),
-                                       ("hazard_per_month", [0.1, 0.2])])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("max_wait_months", 0.0),
+        ("max_wait_months", float("nan")),
+        ("n_points", 2.5),
+        ("n_points", 1),
+        ("halving_months", float("inf")),
+        ("hazard_per_month", [0.1, 0.2]),
+    ],
+)
 def test_risk_curve_rejects(param, bad):
     _raises(dep.risk_curve, param, bad)
 
 
-@pytest.mark.parametrize("param,bad", [("max_wait_months", -3.0), ("n_points", 10.5),
-                                       ("hazard_per_month", [0.1, float("nan")]),
-                                       ("hazard_per_month", -1.0),
-                                       ("p_other_misaligned", 1.1), ("lead_months", [1.0, 2.0])])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("max_wait_months", -3.0),
+        ("n_points", 10.5),
+        ("hazard_per_month", [0.1, float("nan")]),
+        ("hazard_per_month", -1.0),
+        ("p_other_misaligned", 1.1),
+        ("lead_months", [1.0, 2.0]),
+    ],
+)
 def test_sweep_rejects(param, bad):
     _raises(dep.sweep, param, bad)
 
 
-@pytest.mark.parametrize("param,bad", [
-    ("n_months", 2.5), ("n_months", -1), ("p_reach_aligned_tai", 1.5),
-    ("p_risk_handled", float("nan")), ("p_catastrophe_phase1", 0.95),
-    ("p_catastrophe_phase2", float("inf")),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("n_months", 2.5),
+        ("n_months", -1),
+        ("p_reach_aligned_tai", 1.5),
+        ("p_risk_handled", float("nan")),
+        ("p_catastrophe_phase1", 0.95),
+        ("p_catastrophe_phase2", float("inf")),
+    ],
+)
 @pytest.mark.parametrize("fn", [dep.phase_probabilities, dep.phase_sweep])
 def test_phase_chain_rejects(fn, param, bad):
     _raises(fn, param, bad, n_months=12)
@@ -372,11 +419,16 @@ def test_phase_chain_rejects_rates_summing_above_one():
         dep.phase_probabilities(5, p_risk_handled=0.7, p_catastrophe_phase2=0.5)
 
 
-@pytest.mark.parametrize("param,bad", [
-    ("aligned_tai_month", -1.0), ("aligned_tai_month", float("nan")),
-    ("risk_handled_month", 5.0),          # before aligned_tai_month = 10
-    ("horizon_months", 0.0), ("horizon_months", float("inf")),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("aligned_tai_month", -1.0),
+        ("aligned_tai_month", float("nan")),
+        ("risk_handled_month", 5.0),  # before aligned_tai_month = 10
+        ("horizon_months", 0.0),
+        ("horizon_months", float("inf")),
+    ],
+)
 def test_phase_timeline_rejects(param, bad):
     _raises(dep.phase_timeline, param, bad, aligned_tai_month=10.0)
 
@@ -388,3 +440,15 @@ def test_phase3_needs_phase2_and_month_validated():
         dep.phase_at(float("nan"), aligned_tai_month=1.0)
     with pytest.raises(ValueError, match="month"):
         dep.phase_at(-1.0, aligned_tai_month=1.0)
+
+
+def test_parameters_are_the_keywords_of_every_scenario_function():
+    for fn in (
+        dep.action_risk,
+        dep.inaction_risk,
+        dep.p_catastrophe,
+        dep.optimal_wait,
+        dep.break_even_wait,
+    ):
+        keywords = [k for k, p in inspect.signature(fn).parameters.items() if p.kind is p.KEYWORD_ONLY]
+        assert tuple(keywords) == dep.PARAMETERS, fn.__name__

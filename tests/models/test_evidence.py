@@ -4,6 +4,7 @@ Posteriors are checked against a plain loop that multiplies likelihoods and reno
 the warning model against seeded simulations (one written here, one the module's own
 capability-path simulation) and against properties of the closed form.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,8 +62,12 @@ def test_several_observers_at_once(problem):
     np.testing.assert_allclose(got[1], loop_posterior(obs, L, other), rtol=1e-9, atol=1e-12)
 
 
-@given(st.lists(st.integers(0, 1), min_size=1, max_size=60), st.floats(0.01, 0.99),
-       st.floats(0.01, 0.99), st.floats(0.01, 0.99))
+@given(
+    st.lists(st.integers(0, 1), min_size=1, max_size=60),
+    st.floats(0.01, 0.99),
+    st.floats(0.01, 0.99),
+    st.floats(0.01, 0.99),
+)
 def test_binary_closed_form_matches_loop(obs, prior, a, b):
     L = [[1 - a, a], [1 - b, b]]
     expected = loop_posterior(obs, L, [prior, 1 - prior])[-1, 0]
@@ -81,12 +86,11 @@ def test_impossible_outcomes_are_handled():
     assert ev.posterior_after(0, 3, prior=0.5, p_signal_if_h=1.0, p_signal_if_not_h=0.5) == 0.0
 
 
-@given(st.integers(1, 9), st.integers(1, 9), st.floats(0.05, 0.95), st.floats(0.05, 0.95),
-       st.integers(1, 30))
+@given(st.integers(1, 9), st.integers(1, 9), st.floats(0.05, 0.95), st.floats(0.05, 0.95), st.integers(1, 30))
 def test_posteriors_move_toward_the_generating_hypothesis(i, j, p1, p2, m):
     """On data with exactly the true signal frequency, more data means more belief in the truth."""
     assume(i != j)
-    a, b = i / 10, j / 10                     # H is true: signals at rate a, 10 per block
+    a, b = i / 10, j / 10  # H is true: signals at rate a, 10 per block
     kw = dict(p_signal_if_h=a, p_signal_if_not_h=b)
     for prior in (p1, p2):
         before = ev.posterior_after(i * m, 10 * m, prior=prior, **kw)
@@ -110,8 +114,12 @@ def test_a_single_signal_raises_belief_iff_it_is_more_likely_under_h(prior, a, b
         assert post == pytest.approx(prior)
 
 
-@given(st.floats(0.01, 0.99), st.floats(0.01, 0.99), st.floats(0.05, 0.95),
-       st.lists(st.integers(0, 1), min_size=1, max_size=200))
+@given(
+    st.floats(0.01, 0.99),
+    st.floats(0.01, 0.99),
+    st.floats(0.05, 0.95),
+    st.lists(st.integers(0, 1), min_size=1, max_size=200),
+)
 def test_uninformative_evidence_leaves_disagreement_intact(p1, p2, a, obs):
     L = ev.binary_likelihoods(p_signal_if_h=a, p_signal_if_not_h=a)
     path = ev.posterior_path(obs, likelihoods=L, prior=[[p1, 1 - p1], [p2, 1 - p2]])
@@ -149,14 +157,20 @@ def test_simulated_observations_follow_the_likelihoods():
         se = np.sqrt(L[h] * (1 - L[h]) / n)
         assert np.all(np.abs(freq - L[h]) <= 4 * se)
     same = ev.simulate_observations(likelihoods=L, true_hypothesis=0, n_steps=50, seed=4)
-    np.testing.assert_array_equal(same, ev.simulate_observations(likelihoods=L, true_hypothesis=0,
-                                                                 n_steps=50, seed=4))
+    np.testing.assert_array_equal(same, ev.simulate_observations(likelihoods=L, true_hypothesis=0, n_steps=50, seed=4))
 
 
 def test_sweep_is_tidy_and_consistent():
     df = ev.sweep(observer_priors=(0.1, 0.5, 0.9), n_steps=40, seed=3)
-    assert list(df.columns) == ["step", "evidence", "information_nats", "observer", "prior",
-                                "posterior_h", "disagreement"]
+    assert list(df.columns) == [
+        "step",
+        "evidence",
+        "information_nats",
+        "observer",
+        "prior",
+        "posterior_h",
+        "disagreement",
+    ]
     assert len(df) == 3 * 3 * 41
     assert not df.isna().any().any()
     assert df["posterior_h"].between(0, 1).all()
@@ -184,13 +198,17 @@ def simulate_first_warning(cw, cp, d, rate, resp, n, rng):
     return np.mean(first <= t_p - resp)
 
 
-@pytest.mark.parametrize("cw,cp,d,rate,resp", [
-    (2.0, 4.0, 12.0, 0.25, 3.0), (1.5, 4.0, 6.0, 0.1, 0.0), (0.5, 3.0, 9.0, 0.05, 2.0),
-    (3.0, 4.0, 24.0, 0.5, 6.0),
-])
+@pytest.mark.parametrize(
+    "cw,cp,d,rate,resp",
+    [
+        (2.0, 4.0, 12.0, 0.25, 3.0),
+        (1.5, 4.0, 6.0, 0.1, 0.0),
+        (0.5, 3.0, 9.0, 0.05, 2.0),
+        (3.0, 4.0, 24.0, 0.5, 6.0),
+    ],
+)
 def test_closed_form_matches_simulations(cw, cp, d, rate, resp):
-    kw = dict(warning_threshold=cw, no_return_threshold=cp, doubling_months=d,
-              warning_rate=rate, response_months=resp)
+    kw = dict(warning_threshold=cw, no_return_threshold=cp, doubling_months=d, warning_rate=rate, response_months=resp)
     p = ev.p_warning_in_time(**kw)
     n = 40_000
     freq = simulate_first_warning(cw, cp, d, rate, resp, n, np.random.default_rng(1))
@@ -208,23 +226,26 @@ def test_no_warning_when_warnings_start_at_or_after_the_point_of_no_return():
         assert ev.warning_window_months(**kw) == 0.0
         sim = ev.simulate_warnings(**kw, warning_rate=5.0, n_runs=2000, seed=0)
         assert sim["p_warning_in_time"] == 0.0 and sim["p_warned_at_all"] == 0.0
-        sim = ev.simulate_warnings(**kw, warning_rate=5.0, n_runs=2000, seed=0,
-                                   growth_volatility=0.5)
+        sim = ev.simulate_warnings(**kw, warning_rate=5.0, n_runs=2000, seed=0, growth_volatility=0.5)
         assert sim["p_warned_at_all"] == 0.0
 
 
 def test_already_past_the_point_of_no_return():
     assert ev.p_warning_in_time(no_return_threshold=0.9, warning_threshold=0.5) == 0.0
-    assert ev.simulate_warnings(no_return_threshold=0.9, warning_threshold=0.5, n_runs=100,
-                                seed=0)["p_warning_in_time"] == 0.0
+    assert (
+        ev.simulate_warnings(no_return_threshold=0.9, warning_threshold=0.5, n_runs=100, seed=0)["p_warning_in_time"]
+        == 0.0
+    )
 
 
 def test_window_in_months():
     # capability 2 -> 8 at a 6-month doubling time is 12 months; minus 3 to respond
-    assert ev.warning_window_months(warning_threshold=2, no_return_threshold=8,
-                                    doubling_months=6, response_months=3) == pytest.approx(9.0)
-    assert ev.p_warning_in_time(warning_threshold=2, no_return_threshold=8, doubling_months=6,
-                                warning_rate=0.2, response_months=3) == pytest.approx(1 - math.exp(-1.8))
+    assert ev.warning_window_months(
+        warning_threshold=2, no_return_threshold=8, doubling_months=6, response_months=3
+    ) == pytest.approx(9.0)
+    assert ev.p_warning_in_time(
+        warning_threshold=2, no_return_threshold=8, doubling_months=6, warning_rate=0.2, response_months=3
+    ) == pytest.approx(1 - math.exp(-1.8))
 
 
 def test_noisy_growth_runs_and_is_reproducible():
@@ -232,8 +253,7 @@ def test_noisy_growth_runs_and_is_reproducible():
     b = ev.simulate_warnings(growth_volatility=0.2, n_runs=5000, seed=9)
     assert a == b
     assert 0.0 <= a["p_warning_in_time"] <= a["p_warned_at_all"] <= 1.0
-    assert a["standard_error"] == pytest.approx(
-        math.sqrt(a["p_warning_in_time"] * (1 - a["p_warning_in_time"]) / 5000))
+    assert a["standard_error"] == pytest.approx(math.sqrt(a["p_warning_in_time"] * (1 - a["p_warning_in_time"]) / 5000))
 
 
 thr = st.floats(0.1, 20.0)
@@ -256,8 +276,7 @@ def test_later_warnings_never_help(cw1, cw2, cp, d, r, s):
 def test_slower_takeoff_never_reduces_warning_chance(cw, cp, d1, d2, r, s):
     lo, hi = sorted((d1, d2))
     kw = dict(warning_threshold=cw, no_return_threshold=cp, warning_rate=r, response_months=s)
-    assert (ev.p_warning_in_time(doubling_months=hi, **kw)
-            >= ev.p_warning_in_time(doubling_months=lo, **kw) - 1e-15)
+    assert ev.p_warning_in_time(doubling_months=hi, **kw) >= ev.p_warning_in_time(doubling_months=lo, **kw) - 1e-15
 
 
 @given(thr, thr, dbl, rate, rate, resp, resp)
@@ -265,20 +284,29 @@ def test_more_warnings_and_faster_response_help(cw, cp, d, r1, r2, s1, s2):
     kw = dict(warning_threshold=cw, no_return_threshold=cp, doubling_months=d)
     rl, rh = sorted((r1, r2))
     sl, sh = sorted((s1, s2))
-    assert (ev.p_warning_in_time(warning_rate=rh, response_months=sl, **kw)
-            >= ev.p_warning_in_time(warning_rate=rl, response_months=sh, **kw) - 1e-15)
+    assert (
+        ev.p_warning_in_time(warning_rate=rh, response_months=sl, **kw)
+        >= ev.p_warning_in_time(warning_rate=rl, response_months=sh, **kw) - 1e-15
+    )
 
 
 def test_warning_sweep_is_tidy():
     df = ev.warning_sweep(doubling_months=[1, 6, 12, 24], warning_threshold=(2.0, 4.0))
-    assert list(df.columns) == ["doubling_months", "warning_threshold", "no_return_threshold",
-                                "window_months", "p_warning_in_time"]
+    assert list(df.columns) == [
+        "doubling_months",
+        "warning_threshold",
+        "no_return_threshold",
+        "window_months",
+        "p_warning_in_time",
+    ]
     assert len(df) == 8
     assert not df.isna().any().any()
     for _, row in df.iterrows():
-        assert row.p_warning_in_time == pytest.approx(ev.p_warning_in_time(
-            warning_threshold=row.warning_threshold, no_return_threshold=4.0,
-            doubling_months=row.doubling_months))
+        assert row.p_warning_in_time == pytest.approx(
+            ev.p_warning_in_time(
+                warning_threshold=row.warning_threshold, no_return_threshold=4.0, doubling_months=row.doubling_months
+            )
+        )
     assert (df.loc[df["warning_threshold"] == 4.0, "p_warning_in_time"] == 0).all()
     assert 100 <= len(ev.warning_sweep()) <= 5000
 
@@ -292,30 +320,60 @@ def _raises(fn, param, value, **kwargs):
 L_OK = [[0.7, 0.3], [0.4, 0.6]]
 
 
-@pytest.mark.parametrize("param,bad", [
-    ("observations", [0, 2]), ("observations", [0, 1.5]), ("observations", []),
-    ("observations", [[0, 1]]), ("observations", "01"), ("observations", [0, NAN]),
-    ("likelihoods", [[0.7, 0.4], [0.4, 0.6]]), ("likelihoods", [[1.2, -0.2], [0.4, 0.6]]),
-    ("likelihoods", [0.5, 0.5]), ("likelihoods", [[NAN, 0.5], [0.5, 0.5]]),
-    ("likelihoods", "abc"),
-    ("prior", [0.5, 0.6]), ("prior", [0.5, 0.3, 0.2]), ("prior", 0.5), ("prior", [INF, 0.0]),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("observations", [0, 2]),
+        ("observations", [0, 1.5]),
+        ("observations", []),
+        ("observations", [[0, 1]]),
+        ("observations", "01"),
+        ("observations", [0, NAN]),
+        ("likelihoods", [[0.7, 0.4], [0.4, 0.6]]),
+        ("likelihoods", [[1.2, -0.2], [0.4, 0.6]]),
+        ("likelihoods", [0.5, 0.5]),
+        ("likelihoods", [[NAN, 0.5], [0.5, 0.5]]),
+        ("likelihoods", "abc"),
+        ("prior", [0.5, 0.6]),
+        ("prior", [0.5, 0.3, 0.2]),
+        ("prior", 0.5),
+        ("prior", [INF, 0.0]),
+    ],
+)
 def test_posterior_path_rejects(param, bad):
     _raises(ev.posterior_path, param, bad, observations=[0, 1], likelihoods=L_OK, prior=[0.5, 0.5])
 
 
-@pytest.mark.parametrize("param,bad", [
-    ("n_signals", 5), ("n_signals", -1), ("n_signals", 1.5), ("n_observations", NAN),
-    ("prior", 1.2), ("prior", NAN), ("p_signal_if_h", -0.1), ("p_signal_if_not_h", INF),
-    ("p_signal_if_h", "high"),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("n_signals", 5),
+        ("n_signals", -1),
+        ("n_signals", 1.5),
+        ("n_observations", NAN),
+        ("prior", 1.2),
+        ("prior", NAN),
+        ("p_signal_if_h", -0.1),
+        ("p_signal_if_not_h", INF),
+        ("p_signal_if_h", "high"),
+    ],
+)
 def test_posterior_after_rejects(param, bad):
-    _raises(ev.posterior_after, param, bad, n_signals=2, n_observations=4, prior=0.5,
-            p_signal_if_h=0.6, p_signal_if_not_h=0.3)
+    _raises(
+        ev.posterior_after,
+        param,
+        bad,
+        n_signals=2,
+        n_observations=4,
+        prior=0.5,
+        p_signal_if_h=0.6,
+        p_signal_if_not_h=0.3,
+    )
 
 
-@pytest.mark.parametrize("param,bad", [("p_signal_if_h", 1.5), ("p_signal_if_not_h", NAN),
-                                       ("p_signal_if_h", [0.1, 0.2])])
+@pytest.mark.parametrize(
+    "param,bad", [("p_signal_if_h", 1.5), ("p_signal_if_not_h", NAN), ("p_signal_if_h", [0.1, 0.2])]
+)
 def test_binary_likelihoods_rejects(param, bad):
     _raises(ev.binary_likelihoods, param, bad, p_signal_if_h=0.6, p_signal_if_not_h=0.3)
 
@@ -325,27 +383,49 @@ def test_information_rejects(param, bad):
     _raises(ev.information_per_observation, param, bad, p_signal_if_h=0.6, p_signal_if_not_h=0.3)
 
 
-@pytest.mark.parametrize("param,bad", [
-    ("true_hypothesis", 2), ("true_hypothesis", 0.5), ("n_steps", 0), ("n_steps", 3.5),
-    ("seed", -1), ("seed", 1.5), ("likelihoods", [[0.5, 0.6], [0.5, 0.5]]),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("true_hypothesis", 2),
+        ("true_hypothesis", 0.5),
+        ("n_steps", 0),
+        ("n_steps", 3.5),
+        ("seed", -1),
+        ("seed", 1.5),
+        ("likelihoods", [[0.5, 0.6], [0.5, 0.5]]),
+    ],
+)
 def test_simulate_observations_rejects(param, bad):
     _raises(ev.simulate_observations, param, bad, likelihoods=L_OK, true_hypothesis=0, n_steps=10)
 
 
-@pytest.mark.parametrize("param,bad", [
-    ("observer_priors", [0.2, 1.2]), ("observer_priors", [NAN]), ("p_signal_if_h", [0.6, 0.5]),
-    ("p_signal_if_not_h", [0.3, -0.3, 0.4]), ("true_hypothesis", "fast"), ("n_steps", 0),
-    ("n_steps", 2.5), ("seed", -3), ("observer_priors", [[0.2, 0.8]]),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("observer_priors", [0.2, 1.2]),
+        ("observer_priors", [NAN]),
+        ("p_signal_if_h", [0.6, 0.5]),
+        ("p_signal_if_not_h", [0.3, -0.3, 0.4]),
+        ("true_hypothesis", "fast"),
+        ("n_steps", 0),
+        ("n_steps", 2.5),
+        ("seed", -3),
+        ("observer_priors", [[0.2, 0.8]]),
+    ],
+)
 def test_sweep_rejects(param, bad):
     _raises(ev.sweep, param, bad)
 
 
 WARN_BAD = [
-    ("warning_threshold", 0.0), ("warning_threshold", NAN), ("no_return_threshold", -1.0),
-    ("no_return_threshold", INF), ("doubling_months", 0.0), ("doubling_months", "fast"),
-    ("response_months", -1.0), ("response_months", NAN),
+    ("warning_threshold", 0.0),
+    ("warning_threshold", NAN),
+    ("no_return_threshold", -1.0),
+    ("no_return_threshold", INF),
+    ("doubling_months", 0.0),
+    ("doubling_months", "fast"),
+    ("response_months", -1.0),
+    ("response_months", NAN),
 ]
 
 
@@ -359,19 +439,36 @@ def test_p_warning_rejects(param, bad):
     _raises(ev.p_warning_in_time, param, bad)
 
 
-@pytest.mark.parametrize("param,bad", WARN_BAD + [
-    ("warning_rate", -0.1), ("growth_volatility", -0.5), ("growth_volatility", NAN),
-    ("n_runs", 0), ("n_runs", 10.5), ("step_months", 0.0), ("max_months", INF), ("seed", 2.5),
-    ("warning_threshold", [2.0, 3.0]),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    WARN_BAD
+    + [
+        ("warning_rate", -0.1),
+        ("growth_volatility", -0.5),
+        ("growth_volatility", NAN),
+        ("n_runs", 0),
+        ("n_runs", 10.5),
+        ("step_months", 0.0),
+        ("max_months", INF),
+        ("seed", 2.5),
+        ("warning_threshold", [2.0, 3.0]),
+    ],
+)
 def test_simulate_warnings_rejects(param, bad):
     _raises(ev.simulate_warnings, param, bad, n_runs=10)
 
 
-@pytest.mark.parametrize("param,bad", [
-    ("doubling_months", [1.0, 0.0]), ("doubling_months", [[1.0]]), ("warning_threshold", [NAN]),
-    ("no_return_threshold", [4.0, 5.0]), ("no_return_threshold", 0.0), ("warning_rate", -1.0),
-    ("response_months", INF),
-])
+@pytest.mark.parametrize(
+    "param,bad",
+    [
+        ("doubling_months", [1.0, 0.0]),
+        ("doubling_months", [[1.0]]),
+        ("warning_threshold", [NAN]),
+        ("no_return_threshold", [4.0, 5.0]),
+        ("no_return_threshold", 0.0),
+        ("warning_rate", -1.0),
+        ("response_months", INF),
+    ],
+)
 def test_warning_sweep_rejects(param, bad):
     _raises(ev.warning_sweep, param, bad)

@@ -1,4 +1,5 @@
 """Tests for alignlessons.models.plans and the plan_steps.csv course data."""
+
 from __future__ import annotations
 
 import csv
@@ -18,6 +19,7 @@ rhos = st.floats(0.0, 1.0)
 
 
 # --- independent reference implementations --------------------------------------------------
+
 
 def enumerate_independent(p):
     """P(all succeed) by summing over every success/failure outcome of independent steps."""
@@ -44,6 +46,7 @@ def simulate_common_cause(p, rho, n, seed):
 
 
 # --- correctness ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("p", [[0.9] * 6, [0.95, 0.5, 0.7, 0.2, 0.99, 0.8], [0.3], [1.0, 0.0]])
 def test_independent_matches_enumeration(p):
@@ -99,7 +102,8 @@ def test_sensitivity_matches_loop():
     p = [0.9, 0.5, 0.8, 0.99]
     for rho in (0.0, 0.4, 1.0):
         assert plans.sensitivity(p, correlation=rho, improvement=0.05) == pytest.approx(
-            reference_gains(p, rho, 0.05), abs=1e-12)
+            reference_gains(p, rho, 0.05), abs=1e-12
+        )
 
 
 def test_weakest_and_most_sensitive_examples():
@@ -112,6 +116,7 @@ def test_weakest_and_most_sensitive_examples():
 
 # --- properties ----------------------------------------------------------------------------
 
+
 @given(probs, rhos)
 def test_bounds(p, rho):
     out = plans.success_probability(p, correlation=rho)
@@ -121,8 +126,7 @@ def test_bounds(p, rho):
 @given(probs, rhos, rhos)
 def test_more_common_cause_never_lowers_success(p, r1, r2):
     lo, hi = sorted((r1, r2))
-    assert plans.success_probability(p, correlation=lo) <= plans.success_probability(
-        p, correlation=hi) + 1e-12
+    assert plans.success_probability(p, correlation=lo) <= plans.success_probability(p, correlation=hi) + 1e-12
 
 
 @given(probs, rhos, st.integers(0, 5), st.floats(0.0, 1.0))
@@ -130,8 +134,7 @@ def test_raising_a_step_never_lowers_success(p, rho, i, delta):
     i = i % len(p)
     raised = list(p)
     raised[i] = min(1.0, raised[i] + delta)
-    assert plans.success_probability(raised, correlation=rho) >= plans.success_probability(
-        p, correlation=rho) - 1e-12
+    assert plans.success_probability(raised, correlation=rho) >= plans.success_probability(p, correlation=rho) - 1e-12
 
 
 @given(probs, rhos, st.floats(0.001, 1.0))
@@ -143,6 +146,7 @@ def test_weakest_step_gains_most(p, rho, delta):
 
 
 # --- sweep -----------------------------------------------------------------------------------
+
 
 def test_sweep_is_tidy():
     df = plans.sweep()
@@ -165,9 +169,10 @@ def test_sweep_custom_grid():
 
 # --- validation ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
-    "bad", [[0.5, 1.5], [0.5, float("nan")], [float("inf")], [], 0.5, "abc", None, [[0.5, 0.5]],
-            [-0.1]])
+    "bad", [[0.5, 1.5], [0.5, float("nan")], [float("inf")], [], 0.5, "abc", None, [[0.5, 0.5]], [-0.1]]
+)
 def test_bad_step_probabilities(bad):
     with pytest.raises(ValueError, match="step_probabilities"):
         plans.success_probability(bad)
@@ -211,6 +216,7 @@ def test_bad_sweep_grids():
 
 # --- course data -----------------------------------------------------------------------------
 
+
 def load_steps():
     path = resources.files("alignlessons") / "content" / "data" / "plan_steps.csv"
     with path.open(newline="", encoding="utf-8") as f:
@@ -239,3 +245,14 @@ def test_plan_steps_keep_the_coverage_key_out_of_course_data():
     for r in rows:
         assert not ({v.strip().lower() for v in r.values()} & labels), r
 
+
+def test_sweep_steps_adds_the_independent_reference_to_each_row():
+    out = plans.sweep_steps(n_steps=(1, 3, 6), step_probability=[0.5, 0.9], correlation=[0.0, 0.5, 1.0])
+    assert list(out.columns) == ["n_steps", "step_probability", "correlation", "p_success", "p_independent"]
+    assert len(out) == 3 * 2 * 3
+    for row in out.itertuples():
+        q, n, rho = row.step_probability, row.n_steps, row.correlation
+        assert row.p_success == pytest.approx(plans.success_probability([q] * n, correlation=rho))
+        assert row.p_independent == pytest.approx(q**n)
+    with pytest.raises(ValueError, match="at least one"):
+        plans.sweep_steps(n_steps=())

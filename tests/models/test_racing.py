@@ -12,6 +12,7 @@ The closed forms are checked against things established here, independently of t
 
 Only hand-computed numbers appear as expected values, never numbers copied from the module.
 """
+
 from __future__ import annotations
 
 import doctest
@@ -54,17 +55,17 @@ def play(n: int, mu: float, e: float, information: str, n_games: int, seed: int)
     c = rng.uniform(0.0, mu, size=(n_games, n))
     rows = np.arange(n_games)
     if e == 0:
-        s = np.ones_like(c)                                  # full safety
+        s = np.ones_like(c)  # full safety
     elif information == "none":
-        s = np.full_like(c, min(1.0, mu / (e * n)))          # everyone takes s*
+        s = np.full_like(c, min(1.0, mu / (e * n)))  # everyone takes s*
     elif information == "private":
-        s = np.minimum(1.0, c / (1.0 + e * (n - 1)))         # s(x) = min(1, x / K)
+        s = np.minimum(1.0, c / (1.0 + e * (n - 1)))  # s(x) = min(1, x / K)
     else:
         order = np.argsort(c, axis=1)
         lead, runner = order[:, -1], order[:, -2]
         gap = c[rows, lead] - c[rows, runner]
         s_lead = np.minimum(1.0, gap / e)
-        s = np.ones_like(c)                                  # the rest concede
+        s = np.ones_like(c)  # the rest concede
         s[rows, lead] = s_lead
         # The runner-up's best reply: overtaking needs s < s_lead - gap, so it gets just
         # under s_lead - gap; conceding gets (1 - e) s_lead. It overtakes only if better.
@@ -96,48 +97,48 @@ def test_cases_cover_every_branch():
 def test_closed_form_matches_simulation_of_the_game(n, mu, e, information):
     seed = zlib.crc32(repr((n, mu, e, information)).encode())
     rate = play(n, mu, e, information, N_GAMES, seed)
-    p = racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e,
-                                    information=information)
+    p = racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e, information=information)
     assert abs(rate - p) <= 4 * se(p, N_GAMES) + 1e-12
 
 
 def test_hand_computed_values():
     # none: s* = mu / (e n) = 1 / (1 * 2) -> P = 1/2; mu >= e n -> 0
-    assert racing.disaster_probability(n_teams=2, capability_weight=1, enmity=1,
-                                       information="none") == pytest.approx(0.5)
-    assert racing.disaster_probability(n_teams=2, capability_weight=2, enmity=1,
-                                       information="none") == 0
+    assert racing.disaster_probability(n_teams=2, capability_weight=1, enmity=1, information="none") == pytest.approx(
+        0.5
+    )
+    assert racing.disaster_probability(n_teams=2, capability_weight=2, enmity=1, information="none") == 0
     # private, n = 2, e = 1: K = 2; winner capability = max of 2 U[0,1], mean 2/3,
     # safety = c / 2 -> mean 1/3 -> P = 2/3
-    assert racing.disaster_probability(n_teams=2, capability_weight=1, enmity=1,
-                                       information="private") == pytest.approx(2 / 3)
+    assert racing.disaster_probability(
+        n_teams=2, capability_weight=1, enmity=1, information="private"
+    ) == pytest.approx(2 / 3)
     # public, n = 2, mu = 1, e = 1: gap of 2 U[0,1] has mean 1/3 -> safety 1/3 -> P = 2/3
-    assert racing.disaster_probability(n_teams=2, capability_weight=1, enmity=1,
-                                       information="public") == pytest.approx(2 / 3)
+    assert racing.disaster_probability(n_teams=2, capability_weight=1, enmity=1, information="public") == pytest.approx(
+        2 / 3
+    )
     # public, n = 2, mu = 2, e = 1: gap density (2 - t)/2 on [0, 2];
     # E[min(1, gap)] = int_0^1 t (2-t)/2 dt + P(gap > 1) = 1/3 + 1/4 -> P = 5/12
-    assert racing.disaster_probability(n_teams=2, capability_weight=2, enmity=1,
-                                       information="public") == pytest.approx(5 / 12)
+    assert racing.disaster_probability(n_teams=2, capability_weight=2, enmity=1, information="public") == pytest.approx(
+        5 / 12
+    )
     for info in REGIMES:
-        assert racing.disaster_probability(n_teams=7, capability_weight=0.3, enmity=0,
-                                           information=info) == 0
+        assert racing.disaster_probability(n_teams=7, capability_weight=0.3, enmity=0, information=info) == 0
 
 
 @pytest.mark.parametrize("information", REGIMES)
 @pytest.mark.parametrize("n,mu,e", [(5, 1.0, 0.5), (2, 3.0, 1.0), (3, 0.4, 0.7), (4, 1.0, 0.0)])
 def test_module_simulate_agrees_with_closed_form(n, mu, e, information):
-    r = racing.simulate(n_teams=n, capability_weight=mu, enmity=e, information=information,
-                        n_draws=123_457, seed=11)  # not a multiple of the chunk size
-    p = racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e,
-                                    information=information)
+    r = racing.simulate(
+        n_teams=n, capability_weight=mu, enmity=e, information=information, n_draws=123_457, seed=11
+    )  # not a multiple of the chunk size
+    p = racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e, information=information)
     assert r.n_draws == 123_457
     assert abs(r.disaster_rate - p) <= 4 * se(p, r.n_draws) + 1e-12
     assert r.standard_error == pytest.approx(se(r.disaster_rate, r.n_draws))
 
 
 def test_simulate_is_seeded_and_frozen():
-    kw = dict(n_teams=3, capability_weight=1.0, enmity=0.5, information="private",
-              n_draws=20_000)
+    kw = dict(n_teams=3, capability_weight=1.0, enmity=0.5, information="private", n_draws=20_000)
     a, b = racing.simulate(**kw, seed=5), racing.simulate(**kw, seed=5)
     assert a == b
     assert racing.simulate(**kw, seed=6) != a
@@ -151,37 +152,36 @@ def test_simulate_is_seeded_and_frozen():
 
 def test_equilibrium_safety_hand_values():
     # none: mu / (e n) = 1 / (0.5 * 4) = 0.5, whatever the capability; shape kept
-    s = racing.equilibrium_safety(np.array([[0.1, 0.9], [0.3, 0.2]]), n_teams=4,
-                                  capability_weight=1.0, enmity=0.5, information="none")
+    s = racing.equilibrium_safety(
+        np.array([[0.1, 0.9], [0.3, 0.2]]), n_teams=4, capability_weight=1.0, enmity=0.5, information="none"
+    )
     np.testing.assert_allclose(s, np.full((2, 2), 0.5))
     # private: K = 1 + 0.5 * 2 = 2
-    assert racing.equilibrium_safety(1.0, n_teams=3, capability_weight=3.0, enmity=0.5,
-                                     information="private") == pytest.approx(0.5)
-    assert racing.equilibrium_safety(2.5, n_teams=3, capability_weight=3.0, enmity=0.5,
-                                     information="private") == 1.0
+    assert racing.equilibrium_safety(
+        1.0, n_teams=3, capability_weight=3.0, enmity=0.5, information="private"
+    ) == pytest.approx(0.5)
+    assert racing.equilibrium_safety(2.5, n_teams=3, capability_weight=3.0, enmity=0.5, information="private") == 1.0
     # public: gap 0.1, e 0.25 -> leader 0.4, score 0.5; others match it where they can
-    s = racing.equilibrium_safety([0.3, 0.9, 0.8], n_teams=3, capability_weight=1.0,
-                                  enmity=0.25, information="public")
+    s = racing.equilibrium_safety([0.3, 0.9, 0.8], n_teams=3, capability_weight=1.0, enmity=0.25, information="public")
     np.testing.assert_allclose(s, [0.0, 0.4, 0.3], atol=1e-12)
-    batch = racing.equilibrium_safety([[0.3, 0.9, 0.8], [0.9, 0.1, 0.2]], n_teams=3,
-                                      capability_weight=1.0, enmity=[0.25, 0.5],
-                                      information="public")
+    batch = racing.equilibrium_safety(
+        [[0.3, 0.9, 0.8], [0.9, 0.1, 0.2]], n_teams=3, capability_weight=1.0, enmity=[0.25, 0.5], information="public"
+    )
     # second game: gap 0.7, e 0.5 -> leader min(1, 1.4) = 1, score -0.1; the others match
     # it: 0.1 - 0.2 and 0.2 - 0.3
     np.testing.assert_allclose(batch, [[0.0, 0.4, 0.3], [1.0, 0.2, 0.3]], atol=1e-12)
     for info in ("none", "private"):
-        assert racing.equilibrium_safety(0.2, n_teams=2, capability_weight=1.0, enmity=0.0,
-                                         information=info) == 1.0
+        assert racing.equilibrium_safety(0.2, n_teams=2, capability_weight=1.0, enmity=0.0, information=info) == 1.0
     np.testing.assert_allclose(
-        racing.equilibrium_safety([0.2, 0.5], n_teams=2, capability_weight=1.0, enmity=0.0,
-                                  information="public"), [1.0, 1.0])
+        racing.equilibrium_safety([0.2, 0.5], n_teams=2, capability_weight=1.0, enmity=0.0, information="public"),
+        [1.0, 1.0],
+    )
 
 
 def test_public_profile_lets_the_leader_win():
     rng = np.random.default_rng(3)
     c = rng.uniform(0, 2.0, size=(500, 4))
-    s = racing.equilibrium_safety(c, n_teams=4, capability_weight=2.0, enmity=0.4,
-                                  information="public")
+    s = racing.equilibrium_safety(c, n_teams=4, capability_weight=2.0, enmity=0.4, information="public")
     score = c - s
     lead = np.argmax(c, axis=1)
     rows = np.arange(len(c))
@@ -190,7 +190,7 @@ def test_public_profile_lets_the_leader_win():
 
 def none_utility(s_dev, s_eq, n, mu, e, grid=20_000):
     """Expected utility of a team taking s_dev when n - 1 others take s_eq (no info)."""
-    c = (np.arange(grid) + 0.5) * mu / grid                         # own capability, midpoints
+    c = (np.arange(grid) + 0.5) * mu / grid  # own capability, midpoints
     s_dev = np.atleast_1d(s_dev)[:, None]
     # others' best score below c - s_dev <=> all others' c_j < c - s_dev + s_eq
     f = np.clip((c - s_dev + s_eq) / mu, 0.0, 1.0) ** (n - 1)
@@ -202,8 +202,16 @@ def none_equilibrium(n, mu, e):
     return 1.0 if e == 0 else min(1.0, mu / (e * n))
 
 
-BR_CASES = [(2, 1.0, 1.0), (3, 0.5, 0.8), (5, 1.0, 0.3), (2, 3.0, 1.0), (4, 2.0, 0.2),
-            (3, 1.0, 0.0), (5, 4.0, 0.3), (3, 1.05, 0.01)]
+BR_CASES = [
+    (2, 1.0, 1.0),
+    (3, 0.5, 0.8),
+    (5, 1.0, 0.3),
+    (2, 3.0, 1.0),
+    (4, 2.0, 0.2),
+    (3, 1.0, 0.0),
+    (5, 4.0, 0.3),
+    (3, 1.05, 0.01),
+]
 
 
 @pytest.mark.parametrize("n,mu,e", BR_CASES)
@@ -217,8 +225,7 @@ def test_none_no_profitable_deviation(n, mu, e):
 def test_none_search_catches_a_wrong_strategy():
     n, mu, e = 2, 1.0, 1.0
     wrong = none_equilibrium(n, mu, e) / 2
-    gain = none_utility(np.linspace(0, 1, 201), wrong, n, mu, e).max() \
-        - none_utility(wrong, wrong, n, mu, e)[0]
+    gain = none_utility(np.linspace(0, 1, 201), wrong, n, mu, e).max() - none_utility(wrong, wrong, n, mu, e)[0]
     assert gain > 1e-3
 
 
@@ -228,14 +235,14 @@ def private_utility(x, s_dev, strategy, n, mu, e, grid=20_001):
     s_z = strategy(z)
     score = z - s_z
     assert np.all(np.diff(score) > 0)  # so the best other is the most capable other
-    dens = (n - 1) * z ** (n - 2) / mu ** (n - 1)                   # density of max of n-1
+    dens = (n - 1) * z ** (n - 2) / mu ** (n - 1)  # density of max of n-1
     integrand = s_z * dens
     cum = np.concatenate([[0.0], np.cumsum((integrand[1:] + integrand[:-1]) / 2 * np.diff(z))])
     s_dev = np.atleast_1d(s_dev)
-    y = x - s_dev                                                   # own score
-    z_star = np.interp(y, score, z, left=0.0, right=mu)             # win iff best other < z*
+    y = x - s_dev  # own score
+    z_star = np.interp(y, score, z, left=0.0, right=mu)  # win iff best other < z*
     p_win = (z_star / mu) ** (n - 1)
-    others = cum[-1] - np.interp(z_star, z, cum)                    # E[s_w 1{other wins}]
+    others = cum[-1] - np.interp(z_star, z, cum)  # E[s_w 1{other wins}]
     return p_win * s_dev + (1 - e) * others
 
 
@@ -272,19 +279,19 @@ def test_module_strategies_match_those_searched():
     for n, mu, e in BR_CASES:
         x = np.linspace(0, mu, 7)
         np.testing.assert_allclose(
-            racing.equilibrium_safety(x, n_teams=n, capability_weight=mu, enmity=e,
-                                      information="private"), private_strategy(n, e)(x))
-        assert racing.equilibrium_safety(0.0, n_teams=n, capability_weight=mu, enmity=e,
-                                         information="none") == pytest.approx(
-            none_equilibrium(n, mu, e))
+            racing.equilibrium_safety(x, n_teams=n, capability_weight=mu, enmity=e, information="private"),
+            private_strategy(n, e)(x),
+        )
+        assert racing.equilibrium_safety(
+            0.0, n_teams=n, capability_weight=mu, enmity=e, information="none"
+        ) == pytest.approx(none_equilibrium(n, mu, e))
 
 
 @pytest.mark.parametrize("e", [0.2, 0.5, 1.0])
 def test_public_leader_takes_the_most_safety_that_is_not_overtaken(e):
     rng = np.random.default_rng(7)
     c = np.sort(rng.uniform(0, 1.5, size=(300, 3)), axis=1)
-    s = racing.equilibrium_safety(c, n_teams=3, capability_weight=1.5, enmity=e,
-                                  information="public")
+    s = racing.equilibrium_safety(c, n_teams=3, capability_weight=1.5, enmity=e, information="public")
     gap = c[:, -1] - c[:, -2]
     s_lead = s[:, -1]
     # runner-up: overtaking yields at most s_lead - gap, conceding (1 - e) s_lead
@@ -299,15 +306,13 @@ def test_public_leader_takes_the_most_safety_that_is_not_overtaken(e):
 
 ns = st.integers(min_value=2, max_value=30)
 mus = st.floats(min_value=0.01, max_value=10.0, allow_nan=False, allow_infinity=False)
-es = st.one_of(st.just(0.0), st.just(1.0),
-               st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
+es = st.one_of(st.just(0.0), st.just(1.0), st.floats(min_value=0.0, max_value=1.0, allow_nan=False))
 regimes = st.sampled_from(REGIMES)
 FEW = settings(max_examples=60)
 
 
 def dp(n, mu, e, info):
-    return racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e,
-                                       information=info)
+    return racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e, information=info)
 
 
 @FEW
@@ -333,8 +338,7 @@ def test_no_information_is_never_riskier(n, mu, e):
 
 
 @FEW
-@given(n=ns, extra=st.integers(min_value=1, max_value=20), mu=mus, e=es,
-       info=st.sampled_from(("none", "public")))
+@given(n=ns, extra=st.integers(min_value=1, max_value=20), mu=mus, e=es, info=st.sampled_from(("none", "public")))
 def test_more_teams_is_never_safer_without_private_information(n, extra, mu, e, info):
     assert dp(n + extra, mu, e, info) >= dp(n, mu, e, info) - 1e-12
 
@@ -355,12 +359,10 @@ def test_broadcasting_matches_scalar_calls():
     mu = np.array([0.3, 1.0, 4.0])[None, :, None]
     e = np.array([0.0, 0.4, 1.0])
     for info in REGIMES:
-        arr = racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e,
-                                          information=info)
+        arr = racing.disaster_probability(n_teams=n, capability_weight=mu, enmity=e, information=info)
         assert arr.shape == (3, 3, 3)
         for i, j, k in np.ndindex(arr.shape):
-            assert arr[i, j, k] == pytest.approx(
-                dp(int(n[i, 0, 0]), float(mu[0, j, 0]), float(e[k]), info), abs=1e-15)
+            assert arr[i, j, k] == pytest.approx(dp(int(n[i, 0, 0]), float(mu[0, j, 0]), float(e[k]), info), abs=1e-15)
     assert isinstance(dp(2, 1.0, 0.5, "none"), float)
 
 
@@ -369,8 +371,7 @@ def test_broadcasting_matches_scalar_calls():
 
 def test_sweep_is_tidy():
     df = racing.sweep()
-    assert list(df.columns) == ["n_teams", "capability_weight", "enmity", "information",
-                                "disaster_probability"]
+    assert list(df.columns) == ["n_teams", "capability_weight", "enmity", "information", "disaster_probability"]
     assert 100 <= len(df) <= 5000
     assert set(df["information"]) == set(REGIMES)
     assert df["disaster_probability"].between(0, 1).all()
@@ -379,8 +380,7 @@ def test_sweep_is_tidy():
 
 
 def test_sweep_rows_follow_the_grid():
-    df = racing.sweep(n_teams=[2, 4], capability_weight=[0.5, 1.0, 2.0], enmity=0.5,
-                      information=["none", "public"])
+    df = racing.sweep(n_teams=[2, 4], capability_weight=[0.5, 1.0, 2.0], enmity=0.5, information=["none", "public"])
     assert len(df) == 2 * 3 * 1 * 2
     row = df[(df.n_teams == 2) & (df.capability_weight == 0.5) & (df.information == "none")]
     assert row["disaster_probability"].item() == pytest.approx(0.5)  # 1 - 0.5/(0.5*2)
@@ -392,10 +392,15 @@ def test_sweep_rows_follow_the_grid():
 def test_merge_and_assist_limits():
     for info in REGIMES:
         base = dp(5, 1.0, 0.6, info)
-        assert racing.with_merge_and_assist(n_teams=5, coalition_size=1, capability_weight=1.0,
-                                            enmity=0.6, information=info) == pytest.approx(base)
-        assert racing.with_merge_and_assist(n_teams=5, coalition_size=5, capability_weight=1.0,
-                                            enmity=0.6, information=info) == 0.0
+        assert racing.with_merge_and_assist(
+            n_teams=5, coalition_size=1, capability_weight=1.0, enmity=0.6, information=info
+        ) == pytest.approx(base)
+        assert (
+            racing.with_merge_and_assist(
+                n_teams=5, coalition_size=5, capability_weight=1.0, enmity=0.6, information=info
+            )
+            == 0.0
+        )
 
 
 @pytest.mark.parametrize("information", REGIMES)
@@ -403,16 +408,18 @@ def test_merge_and_assist_matches_simulation(information):
     # the coalition fields one project: a race of n - m + 1 teams
     n, m, mu, e = 6, 3, 1.0, 0.5
     rate = play(n - m + 1, mu, e, information, N_GAMES, seed=42)
-    p = racing.with_merge_and_assist(n_teams=n, coalition_size=m, capability_weight=mu,
-                                     enmity=e, information=information)
+    p = racing.with_merge_and_assist(
+        n_teams=n, coalition_size=m, capability_weight=mu, enmity=e, information=information
+    )
     assert abs(rate - p) <= 4 * se(p, N_GAMES) + 1e-12
 
 
 def test_merge_and_assist_never_hurts_without_private_information():
     m = np.arange(1, 9)
     for info in ("none", "public"):
-        p = racing.with_merge_and_assist(n_teams=8, coalition_size=m, capability_weight=0.8,
-                                         enmity=0.7, information=info)
+        p = racing.with_merge_and_assist(
+            n_teams=8, coalition_size=m, capability_weight=0.8, enmity=0.7, information=info
+        )
         assert p.shape == (8,)
         assert np.all(np.diff(p) <= 1e-12)
 
@@ -427,12 +434,26 @@ def test_merge_and_assist_private_low_enmity_limit_is_as_documented():
 GOOD = dict(n_teams=3, capability_weight=1.0, enmity=0.5, information="private")
 
 BAD_COMMON = [
-    ("n_teams", 1), ("n_teams", 0), ("n_teams", 2.5), ("n_teams", float("nan")),
-    ("n_teams", float("inf")), ("n_teams", "3"), ("n_teams", None), ("n_teams", True),
-    ("capability_weight", 0.0), ("capability_weight", -1.0), ("capability_weight", float("nan")),
-    ("capability_weight", float("inf")), ("capability_weight", "big"),
-    ("enmity", -0.1), ("enmity", 1.5), ("enmity", float("nan")), ("enmity", float("-inf")),
-    ("information", "secret"), ("information", "None"), ("information", None),
+    ("n_teams", 1),
+    ("n_teams", 0),
+    ("n_teams", 2.5),
+    ("n_teams", float("nan")),
+    ("n_teams", float("inf")),
+    ("n_teams", "3"),
+    ("n_teams", None),
+    ("n_teams", True),
+    ("capability_weight", 0.0),
+    ("capability_weight", -1.0),
+    ("capability_weight", float("nan")),
+    ("capability_weight", float("inf")),
+    ("capability_weight", "big"),
+    ("enmity", -0.1),
+    ("enmity", 1.5),
+    ("enmity", float("nan")),
+    ("enmity", float("-inf")),
+    ("information", "secret"),
+    ("information", "None"),
+    ("information", None),
     ("information", 1),
 ]
 
@@ -444,8 +465,7 @@ def _call(fn, **kw):
     return fn(**kw)
 
 
-FUNCS = [racing.equilibrium_safety, racing.disaster_probability, racing.simulate,
-         racing.with_merge_and_assist]
+FUNCS = [racing.equilibrium_safety, racing.disaster_probability, racing.simulate, racing.with_merge_and_assist]
 
 
 def _good(fn):
@@ -489,18 +509,29 @@ def test_equilibrium_safety_public_needs_all_capabilities():
     with pytest.raises(ValueError, match="capability"):
         racing.equilibrium_safety(0.5, **kw)
     with pytest.raises(ValueError, match="capability"):
-        racing.equilibrium_safety([0.5, 0.2], **kw)          # 2 entries, n_teams = 3
+        racing.equilibrium_safety([0.5, 0.2], **kw)  # 2 entries, n_teams = 3
     with pytest.raises(ValueError, match="n_teams"):
         racing.equilibrium_safety([0.5, 0.2, 0.1], **{**kw, "n_teams": [3, 3]})
     with pytest.raises(ValueError, match="capability"):
-        racing.equilibrium_safety([0.5, 0.2, 1.2], **kw)     # above capability_weight
+        racing.equilibrium_safety([0.5, 0.2, 1.2], **kw)  # above capability_weight
 
 
-@pytest.mark.parametrize("name,value", [
-    ("n_draws", 0), ("n_draws", 2.5), ("n_draws", float("nan")), ("n_draws", "10"),
-    ("seed", -1), ("seed", 1.5), ("seed", "a"), ("seed", float("inf")),
-    ("n_teams", 101), ("capability_weight", [1.0, 2.0]), ("enmity", np.array([0.5])),
-])
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("n_draws", 0),
+        ("n_draws", 2.5),
+        ("n_draws", float("nan")),
+        ("n_draws", "10"),
+        ("seed", -1),
+        ("seed", 1.5),
+        ("seed", "a"),
+        ("seed", float("inf")),
+        ("n_teams", 101),
+        ("capability_weight", [1.0, 2.0]),
+        ("enmity", np.array([0.5])),
+    ],
+)
 def test_simulate_rejects_bad_input(name, value):
     kw = _good(racing.simulate)
     kw[name] = value
@@ -515,13 +546,16 @@ def test_merge_and_assist_rejects_bad_coalition(value):
         racing.with_merge_and_assist(**kw)
 
 
-@pytest.mark.parametrize("kw,name", [
-    (dict(n_teams=[2, 1]), "n_teams"),
-    (dict(enmity=[0.5, 2.0]), "enmity"),
-    (dict(capability_weight=[[1.0, 2.0]]), "capability_weight"),
-    (dict(information=["none", "bad"]), "information"),
-    (dict(information=[]), "information"),
-])
+@pytest.mark.parametrize(
+    "kw,name",
+    [
+        (dict(n_teams=[2, 1]), "n_teams"),
+        (dict(enmity=[0.5, 2.0]), "enmity"),
+        (dict(capability_weight=[[1.0, 2.0]]), "capability_weight"),
+        (dict(information=["none", "bad"]), "information"),
+        (dict(information=[]), "information"),
+    ],
+)
 def test_sweep_rejects_bad_sequences(kw, name):
     with pytest.raises(ValueError, match=name):
         racing.sweep(**kw)
@@ -529,14 +563,15 @@ def test_sweep_rejects_bad_sequences(kw, name):
 
 def test_mismatched_shapes_raise_value_error():
     with pytest.raises(ValueError, match="broadcast"):
-        racing.disaster_probability(n_teams=[2, 3, 4], capability_weight=[1.0, 2.0], enmity=0.5,
-                                    information="none")
+        racing.disaster_probability(n_teams=[2, 3, 4], capability_weight=[1.0, 2.0], enmity=0.5, information="none")
     with pytest.raises(ValueError, match="broadcast"):
-        racing.equilibrium_safety([0.1, 0.2, 0.3], n_teams=[2, 3], capability_weight=1.0,
-                                  enmity=0.5, information="private")
+        racing.equilibrium_safety(
+            [0.1, 0.2, 0.3], n_teams=[2, 3], capability_weight=1.0, enmity=0.5, information="private"
+        )
     with pytest.raises(ValueError, match="broadcast"):
-        racing.with_merge_and_assist(n_teams=[4, 5], coalition_size=[1, 2, 3],
-                                     capability_weight=1.0, enmity=0.5, information="none")
+        racing.with_merge_and_assist(
+            n_teams=[4, 5], coalition_size=[1, 2, 3], capability_weight=1.0, enmity=0.5, information="none"
+        )
 
 
 def test_docstring_examples_run():

@@ -1,4 +1,5 @@
 """Tests for alignlessons.models.research."""
+
 from __future__ import annotations
 
 import math
@@ -31,25 +32,30 @@ def euler_progress(t_end, h_c, h_a, m_c, m_a, t_a, dt=1e-3):
 
 # --- document defaults ---------------------------------------------------------------------
 
+
 def test_document_numbers():
     # openai-misconceptions: 100 capabilities / 30 alignment / 15 policy researchers.
-    assert dict(research.OPENAI_RESEARCHERS) == {"capabilities": 100, "alignment": 30,
-                                                 "policy": 15}
+    assert dict(research.OPENAI_RESEARCHERS) == {"capabilities": 100, "alignment": 30, "policy": 15}
     # alignment-plan-critique 1A: ~300 alignment researchers worldwide, ~1000x funding gap;
     # section 2 question 1: a 3x assistant.
     assert research.WORLD_ALIGNMENT_RESEARCHERS == 300
     assert research.FUNDING_GAP == 1000
     assert research.ASSISTANT_MULTIPLIER == 3.0
-    assert dict(research.SCENARIOS["world"]) == {"capabilities_researchers": 300_000,
-                                                 "alignment_researchers": 300}
+    assert dict(research.SCENARIOS["world"]) == {"capabilities_researchers": 300_000, "alignment_researchers": 300}
 
 
 # --- correctness ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("t_end", [0.0, 2.0, 5.0, 7.5])
 def test_progress_matches_euler(t_end):
-    kw = dict(capabilities_researchers=100, alignment_researchers=30, multiplier=3.0,
-              alignment_multiplier=7.0, assistant_year=2.5)
+    kw = dict(
+        capabilities_researchers=100,
+        alignment_researchers=30,
+        multiplier=3.0,
+        alignment_multiplier=7.0,
+        assistant_year=2.5,
+    )
     c, a = research.cumulative_progress(t_end, **kw)
     c_ref, a_ref = euler_progress(t_end, 100, 30, 3.0, 7.0, 2.5)
     assert c == pytest.approx(c_ref, rel=1e-6, abs=1e-9)
@@ -99,9 +105,14 @@ def euler_progress_closed(t, h_c, h_a, m_c, m_a, t_a):
     ],
 )
 def test_catch_up_matches_brute_force(k, h_c, h_a, m_c, m_a, t_a):
-    got = research.catch_up_year(required_ratio=k, capabilities_researchers=h_c,
-                                 alignment_researchers=h_a, multiplier=m_c,
-                                 alignment_multiplier=m_a, assistant_year=t_a)
+    got = research.catch_up_year(
+        required_ratio=k,
+        capabilities_researchers=h_c,
+        alignment_researchers=h_a,
+        multiplier=m_c,
+        alignment_multiplier=m_a,
+        assistant_year=t_a,
+    )
     ref = brute_catch_up(k, h_c, h_a, m_c, m_a, t_a, t_max=200.0, step=0.01)
     if math.isinf(ref):
         assert math.isinf(got)
@@ -114,37 +125,37 @@ def test_world_scenario_needs_huge_differential():
     # A differential assistant 100x better for alignment than capabilities is still not enough
     # to reach parity against a 1000x funding gap.
     assert math.isinf(research.catch_up_year(**world, multiplier=3.0, alignment_multiplier=300.0))
-    assert math.isfinite(research.catch_up_year(**world, multiplier=3.0,
-                                                alignment_multiplier=3.0 * 2000))
+    assert math.isfinite(research.catch_up_year(**world, multiplier=3.0, alignment_multiplier=3.0 * 2000))
 
 
 # --- the critique's point: a uniform multiplier preserves the balance ----------------------
 
-@given(heads, st.integers(0, 10_000), mults, st.floats(0.0, 20.0),
-       st.lists(years, min_size=1, max_size=5))
+
+@given(heads, st.integers(0, 10_000), mults, st.floats(0.0, 20.0), st.lists(years, min_size=1, max_size=5))
 def test_uniform_multiplier_preserves_balance(h_c, h_a, m, t_a, ts):
-    ratio = research.balance(np.array(ts), capabilities_researchers=h_c,
-                             alignment_researchers=h_a, multiplier=m, assistant_year=t_a)
+    ratio = research.balance(
+        np.array(ts), capabilities_researchers=h_c, alignment_researchers=h_a, multiplier=m, assistant_year=t_a
+    )
     assert np.allclose(ratio, h_a / h_c, rtol=1e-9, atol=0)
 
 
-@given(heads, st.integers(0, 10_000), mults, mults, st.floats(0.0, 20.0),
-       st.floats(0.05, 5.0))
-def test_uniform_multiplier_never_decides_whether_alignment_catches_up(h_c, h_a, m1, m2, t_a,
-                                                                       k):
-    kw = dict(required_ratio=k, capabilities_researchers=h_c, alignment_researchers=h_a,
-              assistant_year=t_a)
+@given(heads, st.integers(0, 10_000), mults, mults, st.floats(0.0, 20.0), st.floats(0.05, 5.0))
+def test_uniform_multiplier_never_decides_whether_alignment_catches_up(h_c, h_a, m1, m2, t_a, k):
+    kw = dict(required_ratio=k, capabilities_researchers=h_c, alignment_researchers=h_a, assistant_year=t_a)
     a = research.catch_up_year(multiplier=m1, **kw)
     b = research.catch_up_year(multiplier=m2, **kw)
     assert math.isinf(a) == math.isinf(b) == (h_a < k * h_c)
 
 
-@given(heads, st.integers(0, 10_000), mults, mults, st.floats(0.0, 20.0),
-       st.floats(0.0, 100.0), st.floats(0.0, 100.0))
-def test_differential_balance_moves_monotonically_between_the_two_rate_ratios(
-        h_c, h_a, m_c, m_a, t_a, t1, t2):
-    kw = dict(capabilities_researchers=h_c, alignment_researchers=h_a, multiplier=m_c,
-              alignment_multiplier=m_a, assistant_year=t_a)
+@given(heads, st.integers(0, 10_000), mults, mults, st.floats(0.0, 20.0), st.floats(0.0, 100.0), st.floats(0.0, 100.0))
+def test_differential_balance_moves_monotonically_between_the_two_rate_ratios(h_c, h_a, m_c, m_a, t_a, t1, t2):
+    kw = dict(
+        capabilities_researchers=h_c,
+        alignment_researchers=h_a,
+        multiplier=m_c,
+        alignment_multiplier=m_a,
+        assistant_year=t_a,
+    )
     lo_t, hi_t = sorted((t1, t2))
     b1, b2 = research.balance(lo_t, **kw), research.balance(hi_t, **kw)
     before, after = h_a / h_c, h_a * m_a / (h_c * m_c)
@@ -156,12 +167,16 @@ def test_differential_balance_moves_monotonically_between_the_two_rate_ratios(
         assert b2 <= b1 + tol
 
 
-@given(heads, st.integers(1, 10_000), mults, st.floats(1.01, 50.0), st.floats(0.01, 20.0),
-       st.floats(0.05, 5.0))
+@given(heads, st.integers(1, 10_000), mults, st.floats(1.01, 50.0), st.floats(0.01, 20.0), st.floats(0.05, 5.0))
 def test_catch_up_point_has_the_required_balance(h_c, h_a, m_c, boost, t_a, k):
     m_a = m_c * boost
-    kw = dict(capabilities_researchers=h_c, alignment_researchers=h_a, multiplier=m_c,
-              alignment_multiplier=m_a, assistant_year=t_a)
+    kw = dict(
+        capabilities_researchers=h_c,
+        alignment_researchers=h_a,
+        multiplier=m_c,
+        alignment_multiplier=m_a,
+        assistant_year=t_a,
+    )
     t = research.catch_up_year(required_ratio=k, **kw)
     assume(math.isfinite(t) and 0 < t < 1e6)
     assert research.balance(t, **kw) == pytest.approx(k, rel=1e-9)
@@ -170,30 +185,38 @@ def test_catch_up_point_has_the_required_balance(h_c, h_a, m_c, boost, t_a, k):
 
 # --- sweep -----------------------------------------------------------------------------------
 
+
 def test_sweep_is_tidy():
     df = research.sweep()
-    assert list(df.columns) == ["scenario", "year", "multiplier", "alignment_multiplier",
-                                "uniform", "field", "progress", "balance"]
+    assert list(df.columns) == [
+        "scenario",
+        "year",
+        "multiplier",
+        "alignment_multiplier",
+        "uniform",
+        "field",
+        "progress",
+        "balance",
+    ]
     assert len(df) == 121 * 3 * 2
     assert not df.isna().any().any()
     assert set(df["field"]) == {"capabilities", "alignment"}
     assert np.allclose(df.loc[df["uniform"], "balance"], 0.3)
     # Rows agree with the scalar API.
-    row = df[(df["year"] == 10.0) & (df["alignment_multiplier"] == 10.0)
-             & (df["field"] == "alignment")].iloc[0]
+    row = df[(df["year"] == 10.0) & (df["alignment_multiplier"] == 10.0) & (df["field"] == "alignment")].iloc[0]
     c, a = research.cumulative_progress(10.0, alignment_multiplier=10.0)
     assert row["progress"] == pytest.approx(a)
     assert row["balance"] == pytest.approx(a / c)
 
 
 def test_sweep_world_and_start_balance():
-    df = research.sweep(scenario="world", years=[0.0, 1.0], alignment_multipliers=[3.0, 30.0],
-                        assistant_year=0.0)
+    df = research.sweep(scenario="world", years=[0.0, 1.0], alignment_multipliers=[3.0, 30.0], assistant_year=0.0)
     start = df[(df["year"] == 0.0) & (df["alignment_multiplier"] == 30.0)]["balance"]
     assert np.allclose(start, 300 * 30 / (300_000 * 3))
 
 
 # --- validation ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("bad", [-1.0, float("nan"), float("inf"), "x", None, [1.0, -2.0]])
 def test_bad_years(bad):
@@ -223,9 +246,11 @@ def test_bad_years(bad):
     ],
 )
 def test_bad_parameters(name, bad):
-    for fn in (lambda **kw: research.cumulative_progress(1.0, **kw),
-               lambda **kw: research.balance(1.0, **kw),
-               research.catch_up_year):
+    for fn in (
+        lambda **kw: research.cumulative_progress(1.0, **kw),
+        lambda **kw: research.balance(1.0, **kw),
+        research.catch_up_year,
+    ):
         with pytest.raises(ValueError, match=name):
             fn(**{name: bad})
 

@@ -1,4 +1,5 @@
 """Tests for alignlessons.models.takeoff."""
+
 from __future__ import annotations
 
 import math
@@ -19,6 +20,7 @@ dists = st.sampled_from(["lognormal", "pareto"])
 
 # --- independent reference CDFs --------------------------------------------------------------
 
+
 def ref_cdf(r, median, tail, dist):
     if r <= 0:
         return 0.0
@@ -35,6 +37,7 @@ def ref_cdf(r, median, tail, dist):
 
 
 # --- the critique's example ------------------------------------------------------------------
+
 
 def test_document_numbers():
     assert takeoff.START_LEVEL == 100.0
@@ -59,6 +62,7 @@ def test_continuous_world_always_aligned_discontinuous_never():
 
 # --- correctness ---------------------------------------------------------------------------
 
+
 @given(radii, medians, tails, dists)
 def test_cdf_matches_reference(r, m, xi, dist):
     got = takeoff.p_step_aligned(radius=r, median_jump=m, tail=xi, distribution=dist)
@@ -67,8 +71,7 @@ def test_cdf_matches_reference(r, m, xi, dist):
 
 @given(medians, st.floats(0.01, 5.0), dists)
 def test_median_is_median(m, xi, dist):
-    assert takeoff.p_step_aligned(radius=m, median_jump=m, tail=xi,
-                                  distribution=dist) == pytest.approx(0.5, abs=1e-9)
+    assert takeoff.p_step_aligned(radius=m, median_jump=m, tail=xi, distribution=dist) == pytest.approx(0.5, abs=1e-9)
 
 
 def test_array_arguments_broadcast():
@@ -84,8 +87,7 @@ def test_array_arguments_broadcast():
 @pytest.mark.parametrize("dist", ["lognormal", "pareto"])
 @pytest.mark.parametrize("tail", [0.0, 0.3, 1.0])
 def test_sampler_matches_cdf(dist, tail):
-    jumps = takeoff.sample_jumps(1, n_runs=100_000, median_jump=3.0, tail=tail,
-                                 distribution=dist, seed=7).ravel()
+    jumps = takeoff.sample_jumps(1, n_runs=100_000, median_jump=3.0, tail=tail, distribution=dist, seed=7).ravel()
     n = jumps.size
     for r in (1.0, 3.0, 10.0):
         p = ref_cdf(r, 3.0, tail, dist)
@@ -93,12 +95,12 @@ def test_sampler_matches_cdf(dist, tail):
         assert abs(emp - p) <= 4 * math.sqrt(max(p * (1 - p), 1e-12) / n) + 1e-12
 
 
-@pytest.mark.parametrize("dist,tail,radius,gens",
-                         [("lognormal", 1.0, 10.0, 10), ("lognormal", 0.4, 4.0, 5),
-                          ("pareto", 0.5, 10.0, 8), ("pareto", 0.0, 5.0, 3)])
+@pytest.mark.parametrize(
+    "dist,tail,radius,gens",
+    [("lognormal", 1.0, 10.0, 10), ("lognormal", 0.4, 4.0, 5), ("pareto", 0.5, 10.0, 8), ("pareto", 0.0, 5.0, 3)],
+)
 def test_simulation_agrees_with_closed_form(dist, tail, radius, gens):
-    sim = takeoff.simulate(gens, radius=radius, tail=tail, distribution=dist, n_runs=40_000,
-                           seed=3)
+    sim = takeoff.simulate(gens, radius=radius, tail=tail, distribution=dist, n_runs=40_000, seed=3)
     exact = ref_cdf(radius, 2.0, tail, dist) ** gens
     assert sim.n_runs == 40_000
     assert abs(sim.p_all_aligned - exact) <= 4 * max(sim.standard_error, 1e-4)
@@ -114,6 +116,7 @@ def test_seed_reproducible():
 
 # --- properties ----------------------------------------------------------------------------
 
+
 @given(st.integers(0, 50), st.integers(0, 50), radii, medians, tails, dists)
 def test_more_generations_never_safer(g1, g2, r, m, xi, dist):
     lo, hi = sorted((g1, g2))
@@ -125,19 +128,18 @@ def test_more_generations_never_safer(g1, g2, r, m, xi, dist):
 def test_bigger_radius_never_riskier(g, r1, r2, m, xi, dist):
     lo, hi = sorted((r1, r2))
     kw = dict(median_jump=m, tail=xi, distribution=dist)
-    assert takeoff.p_all_aligned(g, radius=hi, **kw) >= takeoff.p_all_aligned(g, radius=lo,
-                                                                              **kw) - 1e-12
+    assert takeoff.p_all_aligned(g, radius=hi, **kw) >= takeoff.p_all_aligned(g, radius=lo, **kw) - 1e-12
 
 
 @given(st.integers(1, 50), medians, st.floats(1.01, 100.0), tails, tails, dists)
 def test_heavier_tail_is_riskier_when_radius_exceeds_median(g, m, factor, t1, t2, dist):
     lo, hi = sorted((t1, t2))
     kw = dict(radius=m * factor, median_jump=m, distribution=dist)
-    assert takeoff.p_all_aligned(g, tail=hi, **kw) <= takeoff.p_all_aligned(g, tail=lo,
-                                                                            **kw) + 1e-12
+    assert takeoff.p_all_aligned(g, tail=hi, **kw) <= takeoff.p_all_aligned(g, tail=lo, **kw) + 1e-12
 
 
 # --- Christiano's slow-takeoff test ----------------------------------------------------------
+
 
 def brute_first_doubling(y, dt, window):
     k = round(window / dt)
@@ -161,8 +163,7 @@ def brute_slow(y, dt):
     return any(end <= min(one_starts) for end in four_ends)
 
 
-growth_paths = st.lists(st.floats(-0.2, 0.9), min_size=2, max_size=60).map(
-    lambda g: np.exp(np.cumsum(np.r_[0.0, g])))
+growth_paths = st.lists(st.floats(-0.2, 0.9), min_size=2, max_size=60).map(lambda g: np.exp(np.cumsum(np.r_[0.0, g])))
 
 
 @given(growth_paths, st.sampled_from([0.25, 0.5, 1.0]))
@@ -182,19 +183,16 @@ def test_hyperbolic_closed_form():
     assert takeoff.is_slow_takeoff(y, dt=0.25)
 
 
-@pytest.mark.parametrize("doubling_time,expected",
-                         [(0.5, False), (1.0, False), (2.0, True), (4.0, True), (5.0, False)])
+@pytest.mark.parametrize("doubling_time,expected", [(0.5, False), (1.0, False), (2.0, True), (4.0, True), (5.0, False)])
 def test_exponential_paths(doubling_time, expected):
     # A constant doubling time D: slow iff 1 < D <= 4 (a 4-year doubling, no 1-year doubling).
-    t, y = takeoff.output_path("exponential", years=20.0, dt=0.25,
-                               growth=math.log(2) / doubling_time)
+    t, y = takeoff.output_path("exponential", years=20.0, dt=0.25, growth=math.log(2) / doubling_time)
     assert takeoff.is_slow_takeoff(y, dt=0.25) is expected
 
 
 def test_jump_path_is_fast():
     # 3% growth (4-year growth 1.13x, no doubling) until year 20, then a 1-year doubling.
-    t, y = takeoff.output_path("jump", years=30.0, dt=0.25, growth=0.03, jump_year=20.0,
-                               jump_growth=1.0)
+    t, y = takeoff.output_path("jump", years=30.0, dt=0.25, growth=0.03, jump_year=20.0, jump_growth=1.0)
     assert not takeoff.is_slow_takeoff(y, dt=0.25)
     assert np.allclose(y[t <= 20], np.exp(0.03 * t[t <= 20]))
 
@@ -222,10 +220,18 @@ def test_edge_cases():
 
 # --- sweep -----------------------------------------------------------------------------------
 
+
 def test_sweep_is_tidy():
     df = takeoff.sweep()
-    assert list(df.columns) == ["distribution", "radius", "median_jump", "tail", "generations",
-                                "p_step_aligned", "p_all_aligned"]
+    assert list(df.columns) == [
+        "distribution",
+        "radius",
+        "median_jump",
+        "tail",
+        "generations",
+        "p_step_aligned",
+        "p_all_aligned",
+    ]
     assert len(df) == 21 * 20
     assert not df.isna().any().any()
     assert df["p_all_aligned"].between(0, 1).all()
@@ -237,16 +243,27 @@ def test_sweep_pareto():
     df = takeoff.sweep(tails=[0.0, 0.5], generations=[1, 5], distribution="pareto", radius=4.0)
     assert len(df) == 4
     assert df["p_step_aligned"].tolist() == pytest.approx(
-        [ref_cdf(4.0, 2.0, t, "pareto") for t in (0.0, 0.0, 0.5, 0.5)])
+        [ref_cdf(4.0, 2.0, t, "pareto") for t in (0.0, 0.0, 0.5, 0.5)]
+    )
 
 
 # --- validation ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "name,bad",
-    [("radius", -1.0), ("radius", float("nan")), ("radius", "10"), ("median_jump", 0.0),
-     ("median_jump", float("inf")), ("tail", -0.5), ("tail", 11.0), ("tail", float("nan")),
-     ("distribution", "cauchy"), ("distribution", None)],
+    [
+        ("radius", -1.0),
+        ("radius", float("nan")),
+        ("radius", "10"),
+        ("median_jump", 0.0),
+        ("median_jump", float("inf")),
+        ("tail", -0.5),
+        ("tail", 11.0),
+        ("tail", float("nan")),
+        ("distribution", "cauchy"),
+        ("distribution", None),
+    ],
 )
 def test_bad_distribution_parameters(name, bad):
     with pytest.raises(ValueError, match=name):
@@ -265,8 +282,7 @@ def test_bad_generations(bad):
         takeoff.simulate(bad, n_runs=10)
 
 
-@pytest.mark.parametrize("name,bad", [("n_runs", 0), ("n_runs", 1.5), ("seed", -1),
-                                      ("seed", 0.5), ("seed", "x")])
+@pytest.mark.parametrize("name,bad", [("n_runs", 0), ("n_runs", 1.5), ("seed", -1), ("seed", 0.5), ("seed", "x")])
 def test_bad_simulation_arguments(name, bad):
     with pytest.raises(ValueError, match=name):
         takeoff.simulate(3, **{"n_runs": 10, **{name: bad}})
@@ -281,8 +297,9 @@ def test_bad_jumps():
         takeoff.capability_levels([1.0], start=float("nan"))
 
 
-@pytest.mark.parametrize("bad", [[1.0, 0.0, 2.0], [1.0, -1.0], [1.0, float("nan")], [1.0],
-                                 np.ones((3, 3)), "abc", [float("inf"), 1.0]])
+@pytest.mark.parametrize(
+    "bad", [[1.0, 0.0, 2.0], [1.0, -1.0], [1.0, float("nan")], [1.0], np.ones((3, 3)), "abc", [float("inf"), 1.0]]
+)
 def test_bad_output(bad):
     with pytest.raises(ValueError, match="output"):
         takeoff.is_slow_takeoff(bad, dt=1.0)

@@ -5,6 +5,7 @@ Expected values are established here, independently of the module: the closed fo
 a bisection inverse of ``Phi``, the exact one-agent expected value and a brute-force
 numerical integration.
 """
+
 from __future__ import annotations
 
 import doctest
@@ -61,8 +62,13 @@ def se(p, n):
     return math.sqrt(p * (1 - p) / n)
 
 
-GRID = [(n, v, sd, t) for n in (1, 2, 5, 20, 100) for v in (-2.0, -0.5, 0.0, 0.7, 3.0)
-        for sd in (0.3, 1.0, 2.5) for t in (-1.0, 0.0, 0.5)]
+GRID = [
+    (n, v, sd, t)
+    for n in (1, 2, 5, 20, 100)
+    for v in (-2.0, -0.5, 0.0, 0.7, 3.0)
+    for sd in (0.3, 1.0, 2.5)
+    for t in (-1.0, 0.0, 0.5)
+]
 
 
 # --------------------------------------------------------------------------- closed forms
@@ -78,19 +84,20 @@ def test_p_any_acts_matches_closed_form():
 def test_p_blocked_and_p_happens_match_closed_form():
     for n, v, sd, t in GRID:
         blocked = closed_block(n, v, sd, t)
-        assert u.p_blocked(n, v, noise_sd=sd, threshold=t) == pytest.approx(
-            blocked, rel=1e-10, abs=1e-13)
+        assert u.p_blocked(n, v, noise_sd=sd, threshold=t) == pytest.approx(blocked, rel=1e-10, abs=1e-13)
         assert u.p_happens(n, v, noise_sd=sd, threshold=t, mode="block") == pytest.approx(
-            1 - blocked, rel=1e-10, abs=1e-13)
+            1 - blocked, rel=1e-10, abs=1e-13
+        )
         assert u.p_happens(n, v, noise_sd=sd, threshold=t, mode="release") == pytest.approx(
-            closed_release(n, v, sd, t), rel=1e-10, abs=1e-13)
+            closed_release(n, v, sd, t), rel=1e-10, abs=1e-13
+        )
 
 
 def test_hand_values():
     assert u.p_any_acts(1, 0.0) == pytest.approx(0.5)
-    assert u.p_any_acts(3, 0.0) == pytest.approx(1 - 0.5 ** 3)
-    assert u.p_blocked(4, 0.0) == pytest.approx(1 - 0.5 ** 4)
-    assert u.p_happens(4, 0.0, mode="block") == pytest.approx(0.5 ** 4)
+    assert u.p_any_acts(3, 0.0) == pytest.approx(1 - 0.5**3)
+    assert u.p_blocked(4, 0.0) == pytest.approx(1 - 0.5**4)
+    assert u.p_happens(4, 0.0, mode="block") == pytest.approx(0.5**4)
     # V = 1, sigma = 1, T = 0: one agent acts w.p. Phi(1) = 0.841344746...
     assert u.p_any_acts(1, 1.0) == pytest.approx(0.8413447460685429)
 
@@ -105,8 +112,9 @@ def test_broadcasting_matches_scalar_calls():
 
 
 @pytest.mark.parametrize("mode", u.MODES)
-@pytest.mark.parametrize("n,v,sd,t", [(1, 0.0, 1.0, 0.0), (5, -0.5, 1.0, 0.0),
-                                      (20, -1.0, 0.5, 0.3), (3, 0.4, 2.0, -0.2)])
+@pytest.mark.parametrize(
+    "n,v,sd,t", [(1, 0.0, 1.0, 0.0), (5, -0.5, 1.0, 0.0), (20, -1.0, 0.5, 0.3), (3, 0.4, 2.0, -0.2)]
+)
 def test_probabilities_match_simulation_of_the_agents(n, v, sd, t, mode):
     draws = 100_000
     rate = agents(n, v, sd, t, mode, draws, seed=n * 1000 + int(10 * sd))
@@ -134,7 +142,8 @@ def test_simulate_is_seeded():
 def test_spoiler_is_the_mirror_image():
     for n, v, sd, t in GRID:
         assert u.p_blocked(n, v, noise_sd=sd, threshold=t) == pytest.approx(
-            u.p_any_acts(n, -v, noise_sd=sd, threshold=-t), rel=1e-12, abs=1e-15)
+            u.p_any_acts(n, -v, noise_sd=sd, threshold=-t), rel=1e-12, abs=1e-15
+        )
 
 
 # --------------------------------------------------------------------------- conformity
@@ -159,11 +168,9 @@ def test_conforming_threshold_hand_values():
     # release, N = 2, target 1/2: Phi(T)^2 = 1/2 -> T = Phi^-1(sqrt(1/2))
     assert u.conforming_threshold(2) == pytest.approx(ppf(math.sqrt(0.5)), abs=1e-9)
     # block, N = 3, target 1/2: Phi(-T)^3 = 1/2 -> T = -Phi^-1(2^(-1/3))
-    assert u.conforming_threshold(3, mode="block") == pytest.approx(-ppf(0.5 ** (1 / 3)),
-                                                                    abs=1e-9)
+    assert u.conforming_threshold(3, mode="block") == pytest.approx(-ppf(0.5 ** (1 / 3)), abs=1e-9)
     # scales with the noise
-    assert u.conforming_threshold(4, noise_sd=2.5, target=0.3) == pytest.approx(
-        2.5 * ppf(0.7 ** 0.25), abs=1e-9)
+    assert u.conforming_threshold(4, noise_sd=2.5, target=0.3) == pytest.approx(2.5 * ppf(0.7**0.25), abs=1e-9)
 
 
 # --------------------------------------------------------------------------- properties
@@ -178,19 +185,21 @@ FEW = settings(max_examples=60)
 @FEW
 @given(n=ns, extra=st.integers(min_value=1, max_value=50), v=vals, sd=sds, t=vals)
 def test_more_agents_make_action_more_likely(n, extra, v, sd, t):
-    assert u.p_any_acts(n + extra, v, noise_sd=sd, threshold=t) >= \
-        u.p_any_acts(n, v, noise_sd=sd, threshold=t) - 1e-15
-    assert u.p_blocked(n + extra, v, noise_sd=sd, threshold=t) >= \
-        u.p_blocked(n, v, noise_sd=sd, threshold=t) - 1e-15
+    assert u.p_any_acts(n + extra, v, noise_sd=sd, threshold=t) >= u.p_any_acts(n, v, noise_sd=sd, threshold=t) - 1e-15
+    assert u.p_blocked(n + extra, v, noise_sd=sd, threshold=t) >= u.p_blocked(n, v, noise_sd=sd, threshold=t) - 1e-15
 
 
 @FEW
 @given(n=ns, extra=st.integers(min_value=1, max_value=50), sd=sds, target=targets)
 def test_conforming_threshold_moves_with_group_size(n, extra, sd, target):
-    assert u.conforming_threshold(n + extra, noise_sd=sd, target=target) >= \
-        u.conforming_threshold(n, noise_sd=sd, target=target) - 1e-12
-    assert u.conforming_threshold(n + extra, noise_sd=sd, target=target, mode="block") <= \
-        u.conforming_threshold(n, noise_sd=sd, target=target, mode="block") + 1e-12
+    assert (
+        u.conforming_threshold(n + extra, noise_sd=sd, target=target)
+        >= u.conforming_threshold(n, noise_sd=sd, target=target) - 1e-12
+    )
+    assert (
+        u.conforming_threshold(n + extra, noise_sd=sd, target=target, mode="block")
+        <= u.conforming_threshold(n, noise_sd=sd, target=target, mode="block") + 1e-12
+    )
 
 
 @FEW
@@ -198,8 +207,10 @@ def test_conforming_threshold_moves_with_group_size(n, extra, sd, target):
 def test_better_initiatives_happen_more_often(n, v1, v2, sd, t):
     lo, hi = sorted((v1, v2))
     for mode in u.MODES:
-        assert u.p_happens(n, hi, noise_sd=sd, threshold=t, mode=mode) >= \
-            u.p_happens(n, lo, noise_sd=sd, threshold=t, mode=mode) - 1e-15
+        assert (
+            u.p_happens(n, hi, noise_sd=sd, threshold=t, mode=mode)
+            >= u.p_happens(n, lo, noise_sd=sd, threshold=t, mode=mode) - 1e-15
+        )
 
 
 @FEW
@@ -234,21 +245,37 @@ def ev_brute(n, m, s, sd, t, mode, points=40_001):
 
 
 @pytest.mark.parametrize("mode", u.MODES)
-@pytest.mark.parametrize("m,s,sd,t", [(0.0, 1.0, 1.0, 0.0), (-0.5, 1.0, 0.1, 0.2),
-                                      (0.3, 2.0, 3.0, -1.0), (-2.0, 0.5, 0.01, 0.0),
-                                      (1.0, 1.0, 20.0, 0.5), (0.0, 1.0, 0.1, 0.3),
-                                      # extremes that need the right integration route
-                                      (0.0, 1.0, 0.001, 0.3), (0.0, 1.0, 1000.0, 0.3),
-                                      (0.0, 0.001, 1.0, 0.3)])
+@pytest.mark.parametrize(
+    "m,s,sd,t",
+    [
+        (0.0, 1.0, 1.0, 0.0),
+        (-0.5, 1.0, 0.1, 0.2),
+        (0.3, 2.0, 3.0, -1.0),
+        (-2.0, 0.5, 0.01, 0.0),
+        (1.0, 1.0, 20.0, 0.5),
+        (0.0, 1.0, 0.1, 0.3),
+        # extremes that need the right integration route
+        (0.0, 1.0, 0.001, 0.3),
+        (0.0, 1.0, 1000.0, 0.3),
+        (0.0, 0.001, 1.0, 0.3),
+    ],
+)
 def test_expected_value_one_agent_exact(m, s, sd, t, mode):
     got = u.expected_value(1, prior_mean=m, prior_sd=s, noise_sd=sd, threshold=t, mode=mode)
     assert got == pytest.approx(ev_one_agent(m, s, sd, t), abs=1e-10)
 
 
 @pytest.mark.parametrize("mode", u.MODES)
-@pytest.mark.parametrize("n,m,s,sd,t", [(5, 0.0, 1.0, 1.0, 0.0), (5, -0.5, 1.0, 0.05, 0.2),
-                                        (40, -1.0, 1.0, 0.5, 0.0), (3, 0.5, 0.3, 2.0, 1.0),
-                                        (1000, -2.0, 1.0, 0.2, 0.5)])
+@pytest.mark.parametrize(
+    "n,m,s,sd,t",
+    [
+        (5, 0.0, 1.0, 1.0, 0.0),
+        (5, -0.5, 1.0, 0.05, 0.2),
+        (40, -1.0, 1.0, 0.5, 0.0),
+        (3, 0.5, 0.3, 2.0, 1.0),
+        (1000, -2.0, 1.0, 0.2, 0.5),
+    ],
+)
 def test_expected_value_matches_brute_force(n, m, s, sd, t, mode):
     got = u.expected_value(n, prior_mean=m, prior_sd=s, noise_sd=sd, threshold=t, mode=mode)
     assert got == pytest.approx(ev_brute(n, m, s, sd, t, mode), abs=1e-8)
@@ -269,12 +296,13 @@ def test_expected_value_matches_simulation(mode):
 
 def test_expected_value_broadcasts():
     n = np.array([1, 4, 16])
-    sd = np.array([[0.2], [2.0]])          # exercises both integration routes
+    sd = np.array([[0.2], [2.0]])  # exercises both integration routes
     got = u.expected_value(n, prior_mean=-0.3, noise_sd=sd)
     assert got.shape == (2, 3)
     for i, j in np.ndindex(got.shape):
         assert got[i, j] == pytest.approx(
-            u.expected_value(int(n[j]), prior_mean=-0.3, noise_sd=float(sd[i, 0])), abs=1e-14)
+            u.expected_value(int(n[j]), prior_mean=-0.3, noise_sd=float(sd[i, 0])), abs=1e-14
+        )
     assert got[0, 0] == pytest.approx(ev_one_agent(-0.3, 1.0, 0.2, 0.0), abs=1e-10)
 
 
@@ -293,22 +321,19 @@ def test_curse_hurts_and_conformity_helps_for_a_harmful_prior():
 
 def test_sweep_is_tidy_and_consistent():
     df = u.sweep()
-    assert list(df.columns) == ["n_agents", "true_value", "mode", "policy", "threshold",
-                                "p_happens"]
+    assert list(df.columns) == ["n_agents", "true_value", "mode", "policy", "threshold", "p_happens"]
     assert 100 <= len(df) <= 5000
     assert set(df["mode"]) == set(u.MODES) and set(df["policy"]) == set(u.POLICIES)
     assert pd.api.types.is_integer_dtype(df["n_agents"])
     assert df["p_happens"].between(0, 1).all()
-    row = df[(df.n_agents == 5) & (df.true_value == 0.0) & (df["mode"] == "release")
-             & (df.policy == "naive")]
-    assert row["p_happens"].item() == pytest.approx(1 - 0.5 ** 5)
+    row = df[(df.n_agents == 5) & (df.true_value == 0.0) & (df["mode"] == "release") & (df.policy == "naive")]
+    assert row["p_happens"].item() == pytest.approx(1 - 0.5**5)
     conf = df[(df.true_value == 0.0) & (df.policy == "conforming")]
     np.testing.assert_allclose(conf["p_happens"], 0.5, atol=1e-9)
 
 
 def test_sweep_grid_size():
-    df = u.sweep(n_agents=[1, 2, 3], true_value=[-1, 0, 1, 2], mode="block", policy="naive",
-                 threshold=0.5)
+    df = u.sweep(n_agents=[1, 2, 3], true_value=[-1, 0, 1, 2], mode="block", policy="naive", threshold=0.5)
     assert len(df) == 12
     assert (df["threshold"] == 0.5).all()
 
@@ -347,16 +372,13 @@ def _cases():
         u.p_blocked: ["n_agents", "true_value", "noise_sd", "threshold"],
         u.p_happens: ["n_agents", "true_value", "noise_sd", "threshold", "mode"],
         u.conforming_threshold: ["n_agents", "noise_sd", "target", "mode"],
-        u.expected_value: ["n_agents", "prior_mean", "prior_sd", "noise_sd", "threshold",
-                           "mode"],
-        u.simulate: ["n_agents", "true_value", "noise_sd", "threshold", "mode", "n_draws",
-                     "seed"],
+        u.expected_value: ["n_agents", "prior_mean", "prior_sd", "noise_sd", "threshold", "mode"],
+        u.simulate: ["n_agents", "true_value", "noise_sd", "threshold", "mode", "n_draws", "seed"],
     }
     for fn, (args, kw) in base.items():
         for name in accepts[fn]:
             for value in bad[name]:
-                yield pytest.param(fn, args, kw, name, value,
-                                   id=f"{fn.__name__}-{name}-{value!r}")
+                yield pytest.param(fn, args, kw, name, value, id=f"{fn.__name__}-{name}-{value!r}")
 
 
 @pytest.mark.parametrize("fn,args,kw,name,value", list(_cases()))
@@ -372,24 +394,36 @@ def test_bad_input_names_the_parameter(fn, args, kw, name, value):
         fn(*args, **kw)
 
 
-@pytest.mark.parametrize("kw,name", [
-    (dict(n_agents=20_000), "n_agents"),
-    (dict(true_value=[0.0, 1.0]), "true_value"),
-    (dict(noise_sd=np.array([1.0])), "noise_sd"),
-])
+@pytest.mark.parametrize(
+    "kw,name",
+    [
+        (dict(n_agents=20_000), "n_agents"),
+        (dict(true_value=[0.0, 1.0]), "true_value"),
+        (dict(noise_sd=np.array([1.0])), "noise_sd"),
+    ],
+)
 def test_simulate_wants_scalars_and_a_modest_group(kw, name):
     args = {"n_agents": 3, "true_value": 0.0, **kw}
     with pytest.raises(ValueError, match=name):
         u.simulate(args.pop("n_agents"), args.pop("true_value"), **args)
 
 
-@pytest.mark.parametrize("kw,name", [
-    (dict(n_agents=[1, 0]), "n_agents"), (dict(n_agents=[[1, 2]]), "n_agents"),
-    (dict(true_value=[0.0, float("nan")]), "true_value"), (dict(noise_sd=0.0), "noise_sd"),
-    (dict(noise_sd=[1.0, 2.0]), "noise_sd"), (dict(threshold=float("inf")), "threshold"),
-    (dict(target=1.0), "target"), (dict(mode=["release", "x"]), "mode"), (dict(mode=[]), "mode"),
-    (dict(policy="wise"), "policy"), (dict(policy=None), "policy"),
-])
+@pytest.mark.parametrize(
+    "kw,name",
+    [
+        (dict(n_agents=[1, 0]), "n_agents"),
+        (dict(n_agents=[[1, 2]]), "n_agents"),
+        (dict(true_value=[0.0, float("nan")]), "true_value"),
+        (dict(noise_sd=0.0), "noise_sd"),
+        (dict(noise_sd=[1.0, 2.0]), "noise_sd"),
+        (dict(threshold=float("inf")), "threshold"),
+        (dict(target=1.0), "target"),
+        (dict(mode=["release", "x"]), "mode"),
+        (dict(mode=[]), "mode"),
+        (dict(policy="wise"), "policy"),
+        (dict(policy=None), "policy"),
+    ],
+)
 def test_sweep_rejects_bad_input(kw, name):
     with pytest.raises(ValueError, match=name):
         u.sweep(**kw)

@@ -1,4 +1,5 @@
 """Fixtures shared by the explorer tests: one explorer per module, reset before each test."""
+
 from __future__ import annotations
 
 import json

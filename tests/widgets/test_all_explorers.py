@@ -1,4 +1,5 @@
 """Properties every registered explorer must have (new explorers are covered automatically)."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,17 @@ def explorers():
 
 
 def test_every_model_has_an_explorer():
-    for model in ("racing", "unilateralist", "plans", "research", "takeoff", "transition", "deployment",
-                  "offense_defense", "evidence"):
+    for model in (
+        "racing",
+        "unilateralist",
+        "plans",
+        "research",
+        "takeoff",
+        "transition",
+        "deployment",
+        "offense_defense",
+        "evidence",
+    ):
         assert model in EXPLORERS
 
 

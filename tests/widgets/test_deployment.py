@@ -1,4 +1,5 @@
 """Tests for the deployment explorer (action vs. inaction risk) and its kernel-free chart."""
+
 from __future__ import annotations
 
 import copy
@@ -13,8 +14,14 @@ from alignlessons.widgets import deployment as dw
 from alignlessons.widgets._base import Number
 
 V5 = "application/vnd.vegalite.v5+json"
-DEFAULTS = dict(p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_months=6.0, lead_months=12.0,
-                hazard_per_month=0.08, p_other_misaligned=0.5)
+DEFAULTS = dict(
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=0.08,
+    p_other_misaligned=0.5,
+)
 
 
 @pytest.fixture
@@ -79,8 +86,7 @@ def test_every_preset_applies_without_a_message(explorer):
     assert len(seen) == len(dw.DeploymentExplorer.presets)
 
 
-BAD_VALUES = [("p_misaligned_now", 1.5), ("halving_months", 0.0), ("wait_months", 60.0),
-              ("hazard_per_month", -0.1)]
+BAD_VALUES = [("p_misaligned_now", 1.5), ("halving_months", 0.0), ("wait_months", 60.0), ("hazard_per_month", -0.1)]
 
 
 def test_out_of_range_typed_value_shows_a_message_and_keeps_the_chart(explorer):

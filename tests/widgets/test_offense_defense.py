@@ -2,6 +2,7 @@
 
 Expected numbers come from the contest formula worked by hand (b / (b + r^k), 1 - (1 - P)^n,
 r* = (b (1 - e) / e)^(1/k)) or from the model called directly, never from the explorer."""
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,7 @@ def _snapshot(ex):
 def test_initial_sentence_is_karnofskys_case_worked_by_hand(explorer):
     # 75% of the resources is a 3:1 lead; offence favoured 10:1 -> 10 / (10 + 3) by hand.
     risk = 10 / (10 + 3)
-    needed = (10 * 0.9 / 0.1) / (1 + 10 * 0.9 / 0.1)          # r* = 90, share 90/91
+    needed = (10 * 0.9 / 0.1) / (1 + 10 * 0.9 / 0.1)  # r* = 90, share 90/91
     text = explorer.sentence_html.value
     assert "With 75% of the resources (a 3:1 lead) and offence favoured 10:1" in text
     assert f"still prevails {risk:.0%} of the time" in text and "77%" in text
@@ -77,13 +78,18 @@ def test_presets_apply_without_a_message(explorer):
         seen.add(explorer.sentence_html.value)
     assert len(seen) == len(explorer.presets)
     explorer.preset.value = "Many attempts (stop ~all dangerous deployments)"
-    risk = 1 - (1 - 1 / (1 + 9)) ** 20                       # even balance, 9:1 lead, 20 attempts
+    risk = 1 - (1 - 1 / (1 + 9)) ** 20  # even balance, 9:1 lead, 20 attempts
     assert f"{risk:.0%} of the time" in explorer.sentence_html.value
 
 
 def test_typed_out_of_range_value_shows_message_and_keeps_chart(explorer):
-    for key, bad in [("safe_share", 150), ("safe_share", 0), ("n_attempts", 0), ("decisiveness", 9.0),
-                     ("target_risk", 80)]:
+    for key, bad in [
+        ("safe_share", 150),
+        ("safe_share", 0),
+        ("n_attempts", 0),
+        ("decisiveness", 9.0),
+        ("target_risk", 80),
+    ]:
         explorer.message_html.value = ""
         before = _snapshot(explorer)
         explorer.controls[key].text.value = bad
@@ -134,9 +140,13 @@ def test_kernel_free_grid_covers_the_controls_and_matches_the_model(kernel_free)
     share = params["share"]["bind"]
     shares = sorted({r["s"] for r in grid})
     assert shares[0] <= share["min"] and shares[-1] >= share["max"]
-    assert all(any(abs(s - x) < 1e-9 for s in shares)
-               for x in [share["min"] + i * share["step"] for i in range(int(round((share["max"] - share["min"])
-                                                                                / share["step"])) + 1)])
+    assert all(
+        any(abs(s - x) < 1e-9 for s in shares)
+        for x in [
+            share["min"] + i * share["step"]
+            for i in range(int(round((share["max"] - share["min"]) / share["step"])) + 1)
+        ]
+    )
     pairs = {(r["k"], r["n"]) for r in grid}
     assert pairs == {(k, n) for k in params["k"]["bind"]["options"] for n in params["n"]["bind"]["options"]}
     levels = params["level"]["bind"]["options"]
@@ -147,7 +157,8 @@ def test_kernel_free_grid_covers_the_controls_and_matches_the_model(kernel_free)
     assert odw.LEVELS[4] == 10.0
     assert row["b4"] == pytest.approx(10 / 13, abs=1e-4)
     row = next(r for r in grid if r["k"] == 2 and r["n"] == 10 and abs(r["s"] - 0.9) < 1e-9)
-    assert row["b3"] == pytest.approx(od.p_dangerous_prevails(0.9, offense_advantage=3.0, decisiveness=2.0,
-                                                              n_attempts=10), abs=1e-4)
+    assert row["b3"] == pytest.approx(
+        od.p_dangerous_prevails(0.9, offense_advantage=3.0, decisiveness=2.0, n_attempts=10), abs=1e-4
+    )
     got = next(r for r in need if r["k"] == 1 and r["n"] == 1 and r["key"] == "b4" and r["t"] == 0.1)
     assert got["safe_share"] == pytest.approx(90 / 91, abs=1e-4)

@@ -1,4 +1,5 @@
 """The plan-chain explorer (the critique's six steps) and its kernel-free chart."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ def test_one_labelled_slider_per_step_of_the_critique(e):
 
 
 def test_default_sentence_is_the_product_of_the_steps(e):
-    assert f"{0.8 ** 6:.0%}" in e.sentence_html.value  # 26%
+    assert f"{0.8**6:.0%}" in e.sentence_html.value  # 26%
     assert "All steps are equally likely" in e.sentence_html.value
 
 
@@ -70,8 +71,11 @@ def test_every_preset_applies_cleanly(e):
 
 def test_no_control_or_preset_reveals_the_critiques_coverage_ratings(e):
     # The ratings are graded in assignment 02, so the explorer must not show or encode them.
-    text = " ".join([c.help for c in e.controls.values()] + [c.slider.description for c in e.controls.values()]
-                    + list(PlansExplorer.presets))
+    text = " ".join(
+        [c.help for c in e.controls.values()]
+        + [c.slider.description for c in e.controls.values()]
+        + list(PlansExplorer.presets)
+    )
     for label in content.COVERAGE_LABELS:
         assert label not in text.lower(), label
     assert not any("coverage" in str(k) for r in e.chart.datasets["steps"] for k in r)
@@ -79,7 +83,7 @@ def test_no_control_or_preset_reveals_the_critiques_coverage_ratings(e):
 
 def test_five_strong_steps_and_one_at_half_preset():
     e = plans_explorer(**PlansExplorer.presets["Five at 90%, step 4 at 50%"])
-    p = 0.9 ** 5 * 0.5
+    p = 0.9**5 * 0.5
     assert f"{p:.0%}" in e.sentence_html.value and "step 4" in e.sentence_html.value
 
 
@@ -96,7 +100,7 @@ def test_typed_out_of_range_value_shows_message_and_keeps_chart(e):
 
 
 def test_controls_are_labelled_with_units_and_help(e):
-    for key, control in e.controls.items():
+    for control in e.controls.values():
         assert isinstance(control, Number)
         assert control.slider.description.strip() and control.unit in control.slider.description
         assert control.help
@@ -123,5 +127,5 @@ def test_kernel_free_chart_is_small_interactive_and_covers_its_sliders(kernel_fr
         assert {r[column] for r in rows} == set(grid)
     assert {r["n"] for r in rows} >= {1, 6}
     row = next(r for r in rows if r["n"] == 6 and r["q"] == 0.9 and r["r"] == 0.5)
-    assert row["p"] == pytest.approx(0.5 * 0.9 ** 6 + 0.5 * 0.9, abs=1e-4)
-    assert row["p0"] == pytest.approx(0.9 ** 6, abs=1e-4)
+    assert row["p"] == pytest.approx(0.5 * 0.9**6 + 0.5 * 0.9, abs=1e-4)
+    assert row["p0"] == pytest.approx(0.9**6, abs=1e-4)

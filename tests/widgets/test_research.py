@@ -1,4 +1,5 @@
 """The research-balance explorer and its kernel-free chart."""
+
 from __future__ import annotations
 
 import json
@@ -72,8 +73,7 @@ def test_required_ratio_and_headcounts_change_the_verdict(e):
 
 
 def test_late_catch_up_is_reported_beyond_the_chart():
-    e = research_explorer(assistant="differential", alignment_multiplier=4.0, multiplier=1.0,
-                          assistant_year=20.0)
+    e = research_explorer(assistant="differential", alignment_multiplier=4.0, multiplier=1.0, assistant_year=20.0)
     # A/C after the assistant: 30 (20 + 4 s) / (100 (20 + s)) = 1  =>  s = 1400 / 20 = 70
     assert "year 90.0" in e.sentence_html.value and "beyond the chart" in e.sentence_html.value
     assert [r["event"] for r in e.chart.datasets["events"]] == ["assistant"]
@@ -89,8 +89,13 @@ def test_every_preset_applies_cleanly(e):
     assert len(seen) == len(e.presets)
 
 
-BAD_VALUES = [("capabilities_researchers", 0), ("alignment_researchers", 5000), ("multiplier", 0.5),
-              ("assistant_year", 40.0), ("required_ratio", 0.0)]
+BAD_VALUES = [
+    ("capabilities_researchers", 0),
+    ("alignment_researchers", 5000),
+    ("multiplier", 0.5),
+    ("assistant_year", 40.0),
+    ("required_ratio", 0.0),
+]
 
 
 def test_typed_out_of_range_value_shows_message_and_keeps_chart(e):

@@ -1,4 +1,5 @@
 """Tests for the takeoff explorer (continuous vs. discontinuous progress) and its kernel-free chart."""
+
 from __future__ import annotations
 
 import copy
@@ -51,8 +52,9 @@ def test_set_changes_sentence_and_datasets_to_the_models_output(explorer):
     refs = {r["series"] for r in data["curves"]} - {"Your setting"}
     assert len(refs) == len(tw.REFERENCE_TAILS)
     cdf = {r["jump"]: r["p_jump_within"] for r in data["cdf"]}
-    assert cdf[10.0] == pytest.approx(takeoff.p_step_aligned(radius=10, median_jump=2, tail=1.5,
-                                                             distribution="pareto"), abs=1e-6)
+    assert cdf[10.0] == pytest.approx(
+        takeoff.p_step_aligned(radius=10, median_jump=2, tail=1.5, distribution="pareto"), abs=1e-6
+    )
 
 
 def test_the_critiques_two_worlds(explorer):

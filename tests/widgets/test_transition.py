@@ -1,4 +1,5 @@
 """Tests for the transition explorer (staged vs. sudden release) and its kernel-free chart."""
+
 from __future__ import annotations
 
 import copy
@@ -23,11 +24,13 @@ def explorer():
 def _model(n, spacing=1.0, rate=1.0, p=1.0, weights=(1.0, 1.0, 1.0)):
     c = transition.staged_schedule(n, spacing=spacing)
     wp, wh, wd = weights
-    return {"peak": transition.peak_gap(c, rate=rate),
-            "harm": transition.cumulative_harm(c, rate=rate, exponent=p),
-            "cost": transition.cost(c, rate=rate, harm_exponent=p, peak_weight=wp, harm_weight=wh,
-                                    delay_weight=wd),
-            "capability": c, "adaptation": transition.adaptation_path(c, rate=rate)}
+    return {
+        "peak": transition.peak_gap(c, rate=rate),
+        "harm": transition.cumulative_harm(c, rate=rate, exponent=p),
+        "cost": transition.cost(c, rate=rate, harm_exponent=p, peak_weight=wp, harm_weight=wh, delay_weight=wd),
+        "capability": c,
+        "adaptation": transition.adaptation_path(c, rate=rate),
+    }
 
 
 def _snapshot(ex):
@@ -160,7 +163,8 @@ def test_kernel_free_chart_is_small_bound_and_covers_the_sliders():
     n_rates = round((rate_bind["max"] - rate_bind["min"]) / rate_bind["step"]) + 1
     assert {k for k in paths[0] if re.fullmatch(r"a\d+", k)} == {f"a{i}" for i in range(n_rates)}
     assert {round(r["rate"], 4) for r in summary} == {
-        round(rate_bind["min"] + i * rate_bind["step"], 4) for i in range(n_rates)}
+        round(rate_bind["min"] + i * rate_bind["step"], 4) for i in range(n_rates)
+    }
     assert {r["exponent"] for r in summary} == set(params["p"]["bind"]["options"])
     assert min(r["t"] for r in paths) == 0 and max(r["t"] for r in paths) >= transition.HORIZON - 0.2
 

@@ -1,4 +1,5 @@
 """The unilateralist's-curse explorer and its kernel-free chart."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,7 @@ import pytest
 
 from alignlessons.models import unilateralist
 from alignlessons.widgets._base import Number
-from alignlessons.widgets.unilateralist import (UnilateralistExplorer, unilateralist_explorer,
-                                                unilateralist_kernel_free)
+from alignlessons.widgets.unilateralist import UnilateralistExplorer, unilateralist_explorer, unilateralist_kernel_free
 from tests.widgets._fixtures import bound_params, explorer_fixtures
 
 PHI = NormalDist()
@@ -30,7 +30,7 @@ def _rows(e, name):
 def test_default_sentence_states_the_curse_and_the_conforming_threshold(e):
     assert isinstance(e, UnilateralistExplorer)
     # Independent arithmetic: 1 - 0.5**5 and Phi^-1(0.5**(1/5)).
-    assert f"{1 - 0.5 ** 5:.0%}" == "97%"
+    assert f"{1 - 0.5**5:.0%}" == "97%"
     tc = PHI.inv_cdf(0.5 ** (1 / 5))
     text = _sentence(e)
     assert "97%" in text and f"{tc:.2f}" in text and "back to 50%" in text
@@ -49,14 +49,16 @@ def test_set_changes_sentence_and_datasets_to_the_models_numbers(e):
     current = {r["policy"]: r for r in _rows(e, "current")}
     assert current["naive"]["p_happens"] == pytest.approx(p, abs=1e-5)
     assert current["conforming"]["p_happens"] == pytest.approx(
-        unilateralist.p_happens(12, -1.0, noise_sd=0.5, threshold=tc), abs=1e-5)
+        unilateralist.p_happens(12, -1.0, noise_sd=0.5, threshold=tc), abs=1e-5
+    )
     thresholds = {r["policy"]: r["threshold"] for r in _rows(e, "thresholds")}
     assert thresholds == pytest.approx({"naive": 0.2, "conforming": tc}, abs=1e-5)
     curves = _rows(e, "curves")
     for row in curves[::37]:
         t = 0.2 if row["policy"] == "naive" else tc
         assert row["p_happens"] == pytest.approx(
-            unilateralist.p_happens(12, row["true_value"], noise_sd=0.5, threshold=t), abs=1e-5)
+            unilateralist.p_happens(12, row["true_value"], noise_sd=0.5, threshold=t), abs=1e-5
+        )
     assert {r["policy"] for r in curves} == {"naive", "conforming"}
 
 
@@ -133,5 +135,5 @@ def test_kernel_free_chart_is_small_interactive_and_covers_its_sliders(kernel_fr
     (thr,) = [d for d in spec["datasets"].values() if d and "t" in d[0]]
     assert len(thr) == len(ns) * len(sds)
     row = next(r for r in rows if r["n"] == 5 and r["s"] == 1.0 and r["v"] == 0.0)
-    assert row["naive"] == pytest.approx(1 - 0.5 ** 5, abs=1e-4)
+    assert row["naive"] == pytest.approx(1 - 0.5**5, abs=1e-4)
     assert row["conforming"] == pytest.approx(0.5, abs=1e-4)

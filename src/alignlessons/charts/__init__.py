@@ -4,6 +4,7 @@ Importing this package registers and enables the course theme and the offline re
 (see :mod:`alignlessons.charts.render`). Every builder returns an ``alt.Chart`` whose title
 states the takeaway and which carries a text description (alt text).
 """
+
 from __future__ import annotations
 
 import altair as alt
@@ -12,8 +13,7 @@ import pandas as pd
 from . import render, theme
 from .theme import PALETTE
 
-__all__ = ["PALETTE", "finish", "grid_slider", "on_grid", "documents_timeline", "enable",
-           "annotation_kinds"]
+__all__ = ["PALETTE", "finish", "records", "grid_slider", "on_grid", "documents_timeline", "enable", "annotation_kinds"]
 
 
 def enable() -> None:
@@ -35,6 +35,15 @@ def finish(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: 
     return chart.properties(title=heading, description=description)
 
 
+def records(frame: pd.DataFrame, digits: int) -> list[dict]:
+    """A frame's rows as records for a chart's named datasets, every float rounded to ``digits``
+    decimals (keeps the stored specs small and stable; each chart keeps the precision it needs)."""
+    return [
+        {k: (round(v, digits) if isinstance(v, float) else v) for k, v in row.items()}
+        for row in frame.to_dict(orient="records")
+    ]
+
+
 def grid_slider(name: str, values, *, value, label: str, step=None):
     """A Vega-Lite parameter bound to a slider over a precomputed grid of ``values``.
 
@@ -47,8 +56,9 @@ def grid_slider(name: str, values, *, value, label: str, step=None):
     grid = sorted(values)
     if step is None:
         step = round(grid[1] - grid[0], 4)
-    return alt.param(name=name, value=value,
-                     bind=alt.binding_range(min=min(grid), max=max(grid), step=step, name=f"{label} "))
+    return alt.param(
+        name=name, value=value, bind=alt.binding_range(min=min(grid), max=max(grid), step=step, name=f"{label} ")
+    )
 
 
 def on_grid(field: str, param, tol: float = 1e-6):
@@ -68,8 +78,11 @@ def documents_timeline(sources: pd.DataFrame):
     data = sources.loc[:, ["doc", "title", "author", "date"]].copy()
     data["date"] = pd.to_datetime(data["date"])
     data = data.sort_values("date").reset_index(drop=True)
-    data["label"] = data["author"] + ": " + data["title"].str.slice(0, 38).where(
-        data["title"].str.len() <= 38, data["title"].str.slice(0, 36) + "…")
+    data["label"] = (
+        data["author"]
+        + ": "
+        + data["title"].str.slice(0, 38).where(data["title"].str.len() <= 38, data["title"].str.slice(0, 36) + "…")
+    )
     data["row"] = range(len(data))
     first, last = data["date"].min(), data["date"].max()
     months = (last.year - first.year) * 12 + (last.month - first.month)
@@ -77,11 +90,13 @@ def documents_timeline(sources: pd.DataFrame):
     base = alt.Chart(data).encode(
         x=alt.X("date:T", title="Publication date", axis=alt.Axis(format="%b %Y", tickCount=6)),
         y=alt.Y("row:O", axis=None),
-        tooltip=[alt.Tooltip("title:N", title="Document"), alt.Tooltip("author:N", title="Author"),
-                 alt.Tooltip("date:T", title="Published", format="%d %B %Y")],
+        tooltip=[
+            alt.Tooltip("title:N", title="Document"),
+            alt.Tooltip("author:N", title="Author"),
+            alt.Tooltip("date:T", title="Published", format="%d %B %Y"),
+        ],
     )
-    points = base.mark_point(size=160, filled=True).encode(
-        color=alt.Color("author:N", title="Author", legend=None))
+    points = base.mark_point(size=160, filled=True).encode(color=alt.Color("author:N", title="Author", legend=None))
     labels = base.mark_text(align="left", dx=10, fontSize=12).encode(text="label:N")
     n = len(data)
     chart = (points + labels).properties(width=520, height=40 * n + 20)

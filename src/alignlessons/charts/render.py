@@ -15,6 +15,7 @@ content), so nbval can compare it exactly. The ``text/plain`` part is the chart'
 its text description, which doubles as alt text for screen readers and plain-text viewers.
 HTML exports inline the Vega libraries once per page (``alignlessons.export``).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,6 +25,9 @@ import altair as alt
 RENDERER_NAME = "alignlessons"
 MIME_TYPE = "application/vnd.vegalite.v5+json"
 SCHEMA_V5 = "https://vega.github.io/schema/vega-lite/v5.json"
+#: The Vega-Lite library inlined for HTML exports and live explorers: the newest Vega-Lite 5 that
+#: vl-convert bundles (the specs use the v5 schema, :data:`SCHEMA_V5`).
+VEGALITE_VERSION = "5.21"
 
 
 def _title_text(title: Any) -> str:

@@ -3,6 +3,7 @@
 The palette is Okabe & Ito's (2008) colour-blind-safe set, ordered so the first colours
 stay distinguishable in greyscale print as well.
 """
+
 from __future__ import annotations
 
 import altair as alt
@@ -23,16 +24,33 @@ def theme() -> dict:
         "config": {
             "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
             "font": FONT,
-            "title": {"fontSize": 16, "fontWeight": 600, "anchor": "start", "subtitleFontSize": 13,
-                      "subtitleColor": "#444444", "offset": 10},
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": 500,
-                     "gridColor": "#e6e6e6", "domainColor": "#666666", "tickColor": "#666666",
-                     "labelColor": "#333333", "titleColor": "#222222"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom",
-                       "direction": "horizontal", "titleOrient": "left"},
+            "title": {
+                "fontSize": 16,
+                "fontWeight": 600,
+                "anchor": "start",
+                "subtitleFontSize": 13,
+                "subtitleColor": "#444444",
+                "offset": 10,
+            },
+            "axis": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "titleFontWeight": 500,
+                "gridColor": "#e6e6e6",
+                "domainColor": "#666666",
+                "tickColor": "#666666",
+                "labelColor": "#333333",
+                "titleColor": "#222222",
+            },
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "orient": "bottom",
+                "direction": "horizontal",
+                "titleOrient": "left",
+            },
             "header": {"labelFontSize": 13, "titleFontSize": 13},
-            "range": {"category": PALETTE, "ordinal": {"scheme": "viridis"},
-                      "ramp": {"scheme": "viridis"}},
+            "range": {"category": PALETTE, "ordinal": {"scheme": "viridis"}, "ramp": {"scheme": "viridis"}},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 70, "filled": True},
             "text": {"fontSize": 12, "font": FONT},

@@ -19,7 +19,7 @@ and returned as pandas DataFrames::
 
 The four documents are identified everywhere by the ids in :data:`DOC_IDS`.
 
-Quotations are short and verbatim (checked against the texts by ``check_quotes.py``); who
+Quotations are short and verbatim (checked against the texts by ``alignlessons check-quotes``); who
 said what matters: in ``planning-for-agi`` only the highlighted passages are OpenAI's, the
 rest are a reader's marginal annotations (speaker ``"annotator"``).
 
@@ -28,7 +28,6 @@ known doc ids); a problem raises :class:`ContentError` naming the file, the 1-ba
 (the header is row 1) and the column. Tables are cached, and every public function returns a
 fresh copy, so changing a returned DataFrame never changes what the next caller sees.
 """
-from __future__ import annotations
 
 import csv
 import difflib
@@ -37,10 +36,10 @@ import html
 import io
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -112,6 +111,7 @@ class ContentKeyError(KeyError):
 # Loading and validation
 # --------------------------------------------------------------------------------------
 
+
 def _data_root():
     """The package's data folder as an importlib.resources Traversable."""
     return resources.files(__name__) / "data"
@@ -172,8 +172,7 @@ def _load(
         names = ", ".join(repr(c) for c in missing)
         plural = "s" if len(missing) > 1 else ""
         raise ContentError(
-            f"{name} row 1: missing required column{plural} {names}; "
-            f"the header has: {', '.join(header) or '(nothing)'}"
+            f"{name} row 1: missing required column{plural} {names}; the header has: {', '.join(header) or '(nothing)'}"
         )
 
     records: list[list[str]] = []
@@ -186,8 +185,7 @@ def _load(
                 continue
             if len(fields) > len(header):
                 raise ContentError(
-                    f"{name} row {row_no}: has {len(fields)} fields but the header has "
-                    f"{len(header)} (unquoted comma?)"
+                    f"{name} row {row_no}: has {len(fields)} fields but the header has {len(header)} (unquoted comma?)"
                 )
             fields = [f.strip() for f in fields] + [""] * (len(header) - len(fields))
             row = dict(zip(header, fields))
@@ -205,7 +203,7 @@ def _load(
             for col, is_list in _DOC_COLUMNS.items():
                 if col not in row or (not row[col] and col not in required):
                     continue
-                for doc_id in (row[col].split() if is_list else [row[col]]):
+                for doc_id in row[col].split() if is_list else [row[col]]:
                     if doc_id not in DOC_IDS:
                         raise ContentError(
                             f"{name} row {row_no}: column {col!r} has unknown doc id "
@@ -218,7 +216,7 @@ def _load(
     return pd.DataFrame(records, columns=header, dtype=str)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached(name: str, required_columns: tuple[str, ...], id_column: str | None) -> pd.DataFrame:
     return _load(name, required_columns, id_column)
 
@@ -271,8 +269,10 @@ def plan_steps() -> pd.DataFrame:
     it is the answer key of an autograded question in assignment 02."""
     frame = _table("plan_steps.csv", PLAN_STEP_COLUMNS, id_column="id")
     if "coverage" in frame.columns:
-        raise ContentError("plan_steps.csv: column 'coverage' must not be course data (it is the key of "
-                           "an autograded question in assignment 02)")
+        raise ContentError(
+            "plan_steps.csv: column 'coverage' must not be course data (it is the key of "
+            "an autograded question in assignment 02)"
+        )
     frame["step"] = frame["step"].astype(int)
     return frame.sort_values("step").reset_index(drop=True)
 
@@ -280,6 +280,7 @@ def plan_steps() -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # Lookups
 # --------------------------------------------------------------------------------------
+
 
 def _not_found(kind: str, wanted: object, candidates: Sequence[str], listing: str) -> KeyError:
     close = difflib.get_close_matches(str(wanted), list(candidates), n=3, cutoff=0.6)
@@ -356,7 +357,7 @@ class Quote:
     def markdown(self) -> str:
         """The quotation as a markdown blockquote with an attribution line.
 
-        This is the shape ``check_quotes.py`` verifies in notebooks, so a lesson can paste it.
+        This is the shape ``alignlessons check-quotes`` verifies in notebooks, so a lesson can paste it.
         """
         url = _safe_url(self.url)
         title = f"[{self.title}]({url})" if url else self.title
@@ -377,8 +378,14 @@ def quote(id: str) -> Quote:
     row = match.iloc[0]
     src = source(row["doc"])
     return Quote(
-        id=row["id"], doc=row["doc"], speaker=row["speaker"], text=row["quote"],
-        section=row["section"], title=src["title"], date=src["date"], url=src["url"],
+        id=row["id"],
+        doc=row["doc"],
+        speaker=row["speaker"],
+        text=row["quote"],
+        section=row["section"],
+        title=src["title"],
+        date=src["date"],
+        url=src["url"],
     )
 
 
@@ -455,17 +462,26 @@ def term(name: str) -> Term:
         quoted = [repr(s) for s in suggestions]
         hint = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
         raise ContentKeyError(f"no glossary term {name!r}; did you mean {hint}?")
-    raise ContentKeyError(
-        f"no glossary term {name!r}; see alignlessons.content.glossary() for the full list"
-    )
+    raise ContentKeyError(f"no glossary term {name!r}; see alignlessons.content.glossary() for the full list")
 
 
 # --------------------------------------------------------------------------------------
 # Annotations: OpenAI's highlighted claims beside the annotator's notes (lesson 01)
 # --------------------------------------------------------------------------------------
 
-ANNOTATION_COLUMNS = ("id", "doc", "order", "claim_group", "claim", "phrase", "annotation", "kind",
-                      "reply", "reply_by", "rejoinder")
+ANNOTATION_COLUMNS = (
+    "id",
+    "doc",
+    "order",
+    "claim_group",
+    "claim",
+    "phrase",
+    "annotation",
+    "kind",
+    "reply",
+    "reply_by",
+    "rejoinder",
+)
 #: The five kinds of response the course distinguishes in the annotator's notes.
 ANNOTATION_KINDS = ("question", "objection", "value disagreement", "demand for evidence", "irony")
 #: The groups of claims in ``planning-for-agi``, in the order the post makes them. "why not stop"
@@ -487,8 +503,7 @@ def _check_known(frame: pd.DataFrame, filename: str, columns: dict, noun: str = 
     for column, known in columns.items():
         bad = sorted(set(frame[column]) - set(known))
         if bad:
-            raise ContentError(f"{filename}: column {column!r} has unknown {noun} {bad}; "
-                               f"known: {', '.join(known)}")
+            raise ContentError(f"{filename}: column {column!r} has unknown {noun} {bad}; known: {', '.join(known)}")
 
 
 def _whole_numbers(frame: pd.DataFrame, filename: str, column: str) -> None:
@@ -528,17 +543,28 @@ def annotations() -> pd.DataFrame:
 HILTON_CLAIM_COLUMNS = ("id", "doc", "label", "claim", "evidence", "lesson_section")
 #: Hilton's own labels for his bolded claims (his post's three sections).
 HILTON_LABELS = ("Correct", "Incorrect", "Opinion")
-THREAD_COMMENT_COLUMNS = ("id", "doc", "line", "debate", "replies_to", "author", "shown_as",
-                          "identification", "basis", "stance", "summary")
+THREAD_COMMENT_COLUMNS = (
+    "id",
+    "doc",
+    "line",
+    "debate",
+    "replies_to",
+    "author",
+    "shown_as",
+    "identification",
+    "basis",
+    "stance",
+    "summary",
+)
 #: What a comment does to the text it answers (the course's reading of each comment).
 COMMENT_STANCES = ("objection", "reply", "clarification", "question", "concession", "support")
 #: How the course knows who wrote a comment, from strongest to weakest evidence in the copy.
 IDENTIFICATIONS = (
-    "name shown",                  # the course's copy prints the name on the comment
-    "named by the thread",         # unsigned, but another comment names its author
-    "writes as the post's author", # unsigned, speaks of the post as its own
+    "name shown",  # the course's copy prints the name on the comment
+    "named by the thread",  # unsigned, but another comment names its author
+    "writes as the post's author",  # unsigned, speaks of the post as its own
     "inferred from the exchange",  # unsigned, answers in the first person for a named commenter
-    "not shown",                   # no name anywhere: the course does not guess
+    "not shown",  # no name anywhere: the course does not guess
 )
 #: ``author`` of a comment whose author the course's copy does not show.
 NAME_NOT_SHOWN = "name not shown"
@@ -571,8 +597,9 @@ def thread_comments() -> pd.DataFrame:
     ``summary`` are the course's reading, in its own words.
     """
     frame = _table("thread_comments.csv", THREAD_COMMENT_COLUMNS, id_column="id")
-    _check_known(frame, "thread_comments.csv",
-                 {"stance": COMMENT_STANCES, "identification": IDENTIFICATIONS}, noun="value(s)")
+    _check_known(
+        frame, "thread_comments.csv", {"stance": COMMENT_STANCES, "identification": IDENTIFICATIONS}, noun="value(s)"
+    )
     _whole_numbers(frame, "thread_comments.csv", "line")
     targets = set(_table("hilton_claims.csv", HILTON_CLAIM_COLUMNS, id_column="id")["id"])
     targets |= set(frame["id"]) | {"not in copy"}
@@ -581,18 +608,22 @@ def thread_comments() -> pd.DataFrame:
         raise ContentError(f"thread_comments.csv: column 'replies_to' has unknown id(s) {bad}")
     hidden = frame["identification"] == "not shown"
     if ((frame["author"] == NAME_NOT_SHOWN) != hidden).any():
-        raise ContentError("thread_comments.csv: 'author' must be 'name not shown' exactly when "
-                           "'identification' is 'not shown'")
+        raise ContentError(
+            "thread_comments.csv: 'author' must be 'name not shown' exactly when 'identification' is 'not shown'"
+        )
     shown = frame["identification"] == "name shown"
     if (frame.loc[shown, "shown_as"] == "-").any() or (frame.loc[~shown, "shown_as"] != "-").any():
-        raise ContentError("thread_comments.csv: 'shown_as' must hold the printed name exactly "
-                           "when 'identification' is 'name shown', and '-' otherwise")
+        raise ContentError(
+            "thread_comments.csv: 'shown_as' must hold the printed name exactly "
+            "when 'identification' is 'name shown', and '-' otherwise"
+        )
     return frame
 
 
 # --------------------------------------------------------------------------------------
 # Display helper
 # --------------------------------------------------------------------------------------
+
 
 class FullTable(pd.DataFrame):
     """A DataFrame that shows every cell's text in full (no "..." truncation) in notebooks."""
@@ -635,9 +666,12 @@ SYNTHESIS_VOICES = {
 }
 #: Lesson number -> notebook, for links from the side-by-side table.
 LESSON_FILES = {
-    "00": "00_start_here.ipynb", "01": "01_planning_for_agi.ipynb",
-    "02": "02_alignment_plan_critique.ipynb", "03": "03_racing_dynamics.ipynb",
-    "04": "04_deployment_problem.ipynb", "05": "05_misconceptions_and_debate.ipynb",
+    "00": "00_start_here.ipynb",
+    "01": "01_planning_for_agi.ipynb",
+    "02": "02_alignment_plan_critique.ipynb",
+    "03": "03_racing_dynamics.ipynb",
+    "04": "04_deployment_problem.ipynb",
+    "05": "05_misconceptions_and_debate.ipynb",
     "06": "06_synthesis.ipynb",
 }
 
@@ -657,10 +691,17 @@ def synthesis_positions() -> pd.DataFrame:
     ``section`` say where the course covers it. One row per question and voice.
     """
     frame = _table("synthesis_positions.csv", SYNTHESIS_POSITION_COLUMNS, id_column="id")
-    _check_known(frame, "synthesis_positions.csv",
-                 {"kind": POSITION_KINDS, "voice": tuple(SYNTHESIS_VOICES),
-                  "question": tuple(synthesis_questions()["question"]), "lesson": tuple(LESSON_FILES)},
-                 noun="value(s)")
+    _check_known(
+        frame,
+        "synthesis_positions.csv",
+        {
+            "kind": POSITION_KINDS,
+            "voice": tuple(SYNTHESIS_VOICES),
+            "question": tuple(synthesis_questions()["question"]),
+            "lesson": tuple(LESSON_FILES),
+        },
+        noun="value(s)",
+    )
     wrong = frame[frame["doc"] != frame["voice"].map(SYNTHESIS_VOICES)]
     if len(wrong):
         raise ContentError(f"synthesis_positions.csv: row(s) {list(wrong['id'])} give a voice the wrong doc")

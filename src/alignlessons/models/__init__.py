@@ -16,9 +16,29 @@ inputs and raises ``ValueError`` naming the parameter, its value and the allowed
 ``policy``          one policy through every model at once (composition only; lesson 06)
 ==================  =========================================================================
 """
-from . import (deployment, evidence, offense_defense, plans, racing, research, takeoff, transition,
-               unilateralist)
-from . import policy  # composes the models above; import last
 
-__all__ = ["deployment", "evidence", "offense_defense", "plans", "racing", "research", "takeoff",
-           "transition", "unilateralist", "policy"]
+from . import (
+    deployment,
+    evidence,
+    offense_defense,
+    plans,
+    policy,  # composes the models above (it imports them itself)
+    racing,
+    research,
+    takeoff,
+    transition,
+    unilateralist,
+)
+
+__all__ = [
+    "deployment",
+    "evidence",
+    "offense_defense",
+    "plans",
+    "racing",
+    "research",
+    "takeoff",
+    "transition",
+    "unilateralist",
+    "policy",
+]

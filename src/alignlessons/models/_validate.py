@@ -7,10 +7,12 @@ it allows, e.g. ``enmity must be a number in [0, 1]; got 1.5``.
 Scalars come back as Python ``float``/``int``; array-like input comes back as a float
 ``numpy.ndarray`` (so callers can broadcast). NaN and infinities are always rejected.
 """
+
 from __future__ import annotations
 
 import numbers
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -33,6 +35,28 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+@overload
+def real(
+    name: str,
+    value: Any,
+    *,
+    lo: float | None = ...,
+    hi: float | None = ...,
+    lo_open: bool = ...,
+    hi_open: bool = ...,
+    allow_array: Literal[False],
+) -> float: ...
+@overload
+def real(
+    name: str,
+    value: Any,
+    *,
+    lo: float | None = ...,
+    hi: float | None = ...,
+    lo_open: bool = ...,
+    hi_open: bool = ...,
+    allow_array: bool = ...,
+) -> float | np.ndarray: ...
 def real(
     name: str,
     value: Any,
@@ -70,6 +94,24 @@ def real(
     return float(arr) if arr.ndim == 0 else arr
 
 
+@overload
+def integer(
+    name: str,
+    value: Any,
+    *,
+    lo: int | None = ...,
+    hi: int | None = ...,
+    allow_array: Literal[False] = ...,
+) -> int: ...
+@overload
+def integer(
+    name: str,
+    value: Any,
+    *,
+    lo: int | None = ...,
+    hi: int | None = ...,
+    allow_array: bool,
+) -> int | np.ndarray: ...
 def integer(
     name: str,
     value: Any,
@@ -123,13 +165,12 @@ def probabilities(name: str, values: Any, *, min_len: int = 1) -> np.ndarray:
     arr = np.atleast_1d(arr)
     if arr.ndim != 1 or arr.size < min_len:
         raise ValueError(
-            f"{name} must be a flat sequence of at least {min_len} probabilities in [0, 1]; "
-            f"got {_show(values)}"
+            f"{name} must be a flat sequence of at least {min_len} probabilities in [0, 1]; got {_show(values)}"
         )
     return arr
 
 
-def broadcast(**arrays: Any) -> list[np.ndarray]:
+def broadcast(**arrays: Any) -> tuple[np.ndarray, ...]:
     """Broadcast named array arguments together (as floats), or explain which shapes clash."""
     try:
         return np.broadcast_arrays(*(np.asarray(a, float) for a in arrays.values()))

@@ -78,6 +78,7 @@ leaks); misuse risk, value of deployment and partial catastrophes are ignored; t
 chain is memoryless and never moves backwards (e.g. from Phase 2 back to Phase 1 when an
 alignment method stops working for a more capable system, a worry the document raises).
 """
+
 from __future__ import annotations
 
 import math
@@ -88,6 +89,7 @@ import pandas as pd
 from . import _validate as v
 
 __all__ = [
+    "PARAMETERS",
     "p_misaligned",
     "p_preempted",
     "action_risk",
@@ -108,16 +110,27 @@ _LN2 = math.log(2.0)
 
 
 # --------------------------------------------------------------------------- validation
-def _check_params(p_misaligned_now, p_misaligned_floor, halving_months, lead_months,
-                  hazard_per_month, p_other_misaligned):
+#: The scenario's keyword parameters, shared by :func:`action_risk`, :func:`inaction_risk`,
+#: :func:`p_catastrophe`, :func:`optimal_wait` and :func:`break_even_wait`.
+PARAMETERS = (
+    "p_misaligned_now",
+    "p_misaligned_floor",
+    "halving_months",
+    "lead_months",
+    "hazard_per_month",
+    "p_other_misaligned",
+)
+
+
+def _check_params(
+    p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
+):
     p0 = v.real("p_misaligned_now", p_misaligned_now, lo=0.0, hi=1.0)
     f = v.real("p_misaligned_floor", p_misaligned_floor, lo=0.0, hi=1.0)
     if np.any(np.asarray(f) > np.asarray(p0)):
         bad = np.broadcast_arrays(np.asarray(f, float), np.asarray(p0, float))
         worst = float(bad[0][bad[0] > bad[1]].flat[0])
-        raise ValueError(
-            f"p_misaligned_floor must be in [0, p_misaligned_now]; got {worst:g}"
-        )
+        raise ValueError(f"p_misaligned_floor must be in [0, p_misaligned_now]; got {worst:g}")
     h = v.real("halving_months", halving_months, lo=0.0, lo_open=True)
     lead = v.real("lead_months", lead_months, lo=0.0)
     lam = v.real("hazard_per_month", hazard_per_month, lo=0.0)
@@ -140,8 +153,7 @@ def _f(t, lead, lam):
     return -np.expm1(-lam * np.maximum(0.0, t - lead))
 
 
-def p_misaligned(wait_months, *, p_misaligned_now=0.3, p_misaligned_floor=0.05,
-                 halving_months=6.0):
+def p_misaligned(wait_months, *, p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_months=6.0):
     """P(Magma's system is misaligned) if it deploys after ``wait_months`` of alignment work.
 
     ``p_floor + (p_now - p_floor) * 2 ** (-wait_months / halving_months)``; broadcasts.
@@ -169,46 +181,78 @@ def _components(t, p0, f, h, lead, lam, q):
     return action, inaction
 
 
-def action_risk(wait_months, *, p_misaligned_now=0.3, p_misaligned_floor=0.05,
-                halving_months=6.0, lead_months=12.0, hazard_per_month=1 / 12,
-                p_other_misaligned=0.5):
+def action_risk(
+    wait_months,
+    *,
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=1 / 12,
+    p_other_misaligned=0.5,
+):
     """P(catastrophe caused by Magma's own deployment after waiting ``wait_months``).
 
     ``(1 - p_preempted) * p_misaligned``: Magma gets to deploy first and its AI is misaligned.
     """
     t = v.real("wait_months", wait_months, lo=0.0)
-    params = _check_params(p_misaligned_now, p_misaligned_floor, halving_months, lead_months,
-                           hazard_per_month, p_other_misaligned)
+    params = _check_params(
+        p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
+    )
     return _scalar_or_array(_components(t, *params)[0])
 
 
-def inaction_risk(wait_months, *, p_misaligned_now=0.3, p_misaligned_floor=0.05,
-                  halving_months=6.0, lead_months=12.0, hazard_per_month=1 / 12,
-                  p_other_misaligned=0.5):
+def inaction_risk(
+    wait_months,
+    *,
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=1 / 12,
+    p_other_misaligned=0.5,
+):
     """P(catastrophe caused by someone else deploying first while Magma waits).
 
     ``p_preempted * p_other_misaligned``.
     """
     t = v.real("wait_months", wait_months, lo=0.0)
-    params = _check_params(p_misaligned_now, p_misaligned_floor, halving_months, lead_months,
-                           hazard_per_month, p_other_misaligned)
+    params = _check_params(
+        p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
+    )
     return _scalar_or_array(_components(t, *params)[1])
 
 
-def p_catastrophe(wait_months, *, p_misaligned_now=0.3, p_misaligned_floor=0.05,
-                  halving_months=6.0, lead_months=12.0, hazard_per_month=1 / 12,
-                  p_other_misaligned=0.5):
+def p_catastrophe(
+    wait_months,
+    *,
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=1 / 12,
+    p_other_misaligned=0.5,
+):
     """Total P(catastrophe) if Magma plans to deploy after ``wait_months``: action + inaction."""
     t = v.real("wait_months", wait_months, lo=0.0)
-    params = _check_params(p_misaligned_now, p_misaligned_floor, halving_months, lead_months,
-                           hazard_per_month, p_other_misaligned)
+    params = _check_params(
+        p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
+    )
     a, i = _components(t, *params)
     return _scalar_or_array(a + i)
 
 
-def risk_curve(*, max_wait_months=36.0, n_points=145, p_misaligned_now=0.3,
-               p_misaligned_floor=0.05, halving_months=6.0, lead_months=12.0,
-               hazard_per_month=1 / 12, p_other_misaligned=0.5):
+def risk_curve(
+    *,
+    max_wait_months=36.0,
+    n_points=145,
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=1 / 12,
+    p_other_misaligned=0.5,
+):
     """The curve over waits ``0 .. max_wait_months`` (``n_points`` evenly spaced).
 
     Returns a dict of equal-length float arrays: ``wait_months``, ``p_misaligned``,
@@ -216,11 +260,17 @@ def risk_curve(*, max_wait_months=36.0, n_points=145, p_misaligned_now=0.3,
     """
     tmax = v.real("max_wait_months", max_wait_months, lo=0.0, lo_open=True, allow_array=False)
     n = v.integer("n_points", n_points, lo=2, hi=100_000)
-    p0, f, h, lead, lam, q = _check_params(p_misaligned_now, p_misaligned_floor, halving_months,
-                                           lead_months, hazard_per_month, p_other_misaligned)
-    for name, val in (("p_misaligned_now", p0), ("p_misaligned_floor", f),
-                      ("halving_months", h), ("lead_months", lead),
-                      ("hazard_per_month", lam), ("p_other_misaligned", q)):
+    p0, f, h, lead, lam, q = _check_params(
+        p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
+    )
+    for name, val in (
+        ("p_misaligned_now", p0),
+        ("p_misaligned_floor", f),
+        ("halving_months", h),
+        ("lead_months", lead),
+        ("hazard_per_month", lam),
+        ("p_other_misaligned", q),
+    ):
         if np.ndim(val):
             raise ValueError(f"{name} must be a single number for risk_curve; got array")
     t = np.linspace(0.0, tmax, n)
@@ -237,30 +287,36 @@ def risk_curve(*, max_wait_months=36.0, n_points=145, p_misaligned_now=0.3,
 
 # ---------------------------------------------------------------- optimum, break-even
 def _optimal(p0, f, h, lead, lam, q):
-    p0, f, h, lead, lam, q = np.broadcast_arrays(*(np.asarray(x, float) for x in
-                                                   (p0, f, h, lead, lam, q)))
-    tau = h / _LN2                      # e-folding time of the excess misalignment risk
+    p0, f, h, lead, lam, q = np.broadcast_arrays(*(np.asarray(x, float) for x in (p0, f, h, lead, lam, q)))
+    tau = h / _LN2  # e-folding time of the excess misalignment risk
     decays = p0 > f
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         p_lead = f + (p0 - f) * np.exp(-lead / tau)
         g_lead = lam * (q - p_lead) - (p_lead - f) / tau
         # p(t*) - f = lam (q - f) / (lam + 1/tau); solved for t* in logs (no cancellation)
-        t_star = tau * (np.log(p0 - f) + np.log(lam + 1.0 / tau)
-                        - np.log(lam) - np.log(q - f))
+        t_star = tau * (np.log(p0 - f) + np.log(lam + 1.0 / tau) - np.log(lam) - np.log(q - f))
     out = np.where(
         ~decays,
         # p(t) is flat at p0: nothing to gain by waiting unless others are safer.
         np.where((lam > 0) & (q < f), np.inf, 0.0),
         np.where(
-            lam == 0, np.inf,
+            lam == 0,
+            np.inf,
             np.where(g_lead >= 0, lead, np.where(q <= f, np.inf, np.maximum(t_star, lead))),
         ),
     )
     return out
 
 
-def optimal_wait(*, p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_months=6.0,
-                 lead_months=12.0, hazard_per_month=1 / 12, p_other_misaligned=0.5):
+def optimal_wait(
+    *,
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=1 / 12,
+    p_other_misaligned=0.5,
+):
     """The wait (months) that minimises :func:`p_catastrophe`; broadcasts over parameters.
 
     Closed form: never earlier than the end of the lead (waiting inside it is free). Beyond
@@ -270,13 +326,21 @@ def optimal_wait(*, p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_month
     Returns ``inf`` when waiting forever is best (no hazard, or others at least as safe as
     Magma's floor), and the earliest minimiser when several waits tie.
     """
-    params = _check_params(p_misaligned_now, p_misaligned_floor, halving_months, lead_months,
-                           hazard_per_month, p_other_misaligned)
+    params = _check_params(
+        p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
+    )
     return _scalar_or_array(_optimal(*params))
 
 
-def break_even_wait(*, p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_months=6.0,
-                    lead_months=12.0, hazard_per_month=1 / 12, p_other_misaligned=0.5):
+def break_even_wait(
+    *,
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    hazard_per_month=1 / 12,
+    p_other_misaligned=0.5,
+):
     """The longest wait that is no riskier than deploying now: ``C(t) = C(0)``, ``t >= t*``.
 
     Waiting longer than this is worse than deploying at once. ``inf`` when waiting is never
@@ -284,8 +348,9 @@ def break_even_wait(*, p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_mo
     ``0`` when every wait is worse than deploying now. Broadcasts; bisection to a relative
     1e-9 (a break-even too large for a float, from absurdly small hazards, is ``inf``).
     """
-    params = _check_params(p_misaligned_now, p_misaligned_floor, halving_months, lead_months,
-                           hazard_per_month, p_other_misaligned)
+    params = _check_params(
+        p_misaligned_now, p_misaligned_floor, halving_months, lead_months, hazard_per_month, p_other_misaligned
+    )
     p0, f, h, lead, lam, q = np.broadcast_arrays(*(np.asarray(x, float) for x in params))
     t_opt = _optimal(p0, f, h, lead, lam, q)
     # C(0) = p_now (nobody can pre-empt at t = 0). Waiting is never worse if others are no
@@ -322,9 +387,17 @@ def break_even_wait(*, p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_mo
     return _scalar_or_array(out)
 
 
-def sweep(*, max_wait_months=36.0, n_points=121, hazard_per_month=(1 / 24, 1 / 12, 1 / 6),
-          p_misaligned_now=0.3, p_misaligned_floor=0.05, halving_months=6.0,
-          lead_months=12.0, p_other_misaligned=0.5):
+def sweep(
+    *,
+    max_wait_months=36.0,
+    n_points=121,
+    hazard_per_month=(1 / 24, 1 / 12, 1 / 6),
+    p_misaligned_now=0.3,
+    p_misaligned_floor=0.05,
+    halving_months=6.0,
+    lead_months=12.0,
+    p_other_misaligned=0.5,
+):
     """Tidy frame of the risk curves for a chart, one curve per hazard value.
 
     Columns: ``hazard_per_month`` (float), ``wait_months`` (float), ``risk`` (one of
@@ -336,57 +409,77 @@ def sweep(*, max_wait_months=36.0, n_points=121, hazard_per_month=(1 / 24, 1 / 1
     n = v.integer("n_points", n_points, lo=2, hi=10_000)
     lams = np.atleast_1d(v.real("hazard_per_month", hazard_per_month, lo=0.0))
     if lams.ndim != 1:
-        raise ValueError("hazard_per_month must be a number or a flat sequence of numbers in "
-                         f"[0, inf); got array with shape {lams.shape}")
-    p0, f, h, lead, _, q = _check_params(p_misaligned_now, p_misaligned_floor, halving_months,
-                                         lead_months, 0.0, p_other_misaligned)
-    for name, val in (("p_misaligned_now", p0), ("p_misaligned_floor", f),
-                      ("halving_months", h), ("lead_months", lead),
-                      ("p_other_misaligned", q)):
+        raise ValueError(
+            "hazard_per_month must be a number or a flat sequence of numbers in "
+            f"[0, inf); got array with shape {lams.shape}"
+        )
+    p0, f, h, lead, _, q = _check_params(
+        p_misaligned_now, p_misaligned_floor, halving_months, lead_months, 0.0, p_other_misaligned
+    )
+    for name, val in (
+        ("p_misaligned_now", p0),
+        ("p_misaligned_floor", f),
+        ("halving_months", h),
+        ("lead_months", lead),
+        ("p_other_misaligned", q),
+    ):
         if np.ndim(val):
             raise ValueError(f"{name} must be a single number for sweep; got array")
     t = np.linspace(0.0, tmax, n)
-    T, L = np.meshgrid(t, lams)                      # shape (n_hazards, n)
+    T, L = np.meshgrid(t, lams)  # shape (n_hazards, n)
     a, i = _components(T, p0, f, h, lead, L, q)
     labels = ("action risk", "inaction risk", "total")
-    values = np.stack([a, i, a + i])                  # (3, n_hazards, n)
+    values = np.stack([a, i, a + i])  # (3, n_hazards, n)
     m = lams.size
-    return pd.DataFrame({
-        "hazard_per_month": np.broadcast_to(lams[None, :, None], values.shape).ravel(),
-        "wait_months": np.broadcast_to(T[None], values.shape).ravel(),
-        "risk": np.repeat(np.array(labels, dtype=object), m * n),
-        "probability": values.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "hazard_per_month": np.broadcast_to(lams[None, :, None], values.shape).ravel(),
+            "wait_months": np.broadcast_to(T[None], values.shape).ravel(),
+            "risk": np.repeat(np.array(labels, dtype=object), m * n),
+            "probability": values.ravel(),
+        }
+    )
 
 
 # ------------------------------------------------------------------------------ phases
 #: The document's three phases, paraphrased (doc ``deployment-nearcast``, summary).
 PHASES = (
-    {"phase": 1, "label": "Phase 1",
-     "condition": "No AI system yet that is both transformative and reliably aligned; "
-                  "Magma works to get one (and may hold back from deploying until it is "
-                  "confident)."},
-    {"phase": 2, "label": "Phase 2",
-     "condition": "Magma has transformative, reliably aligned AI, but less cautious actors "
-                  "could still deploy misaligned AI; Magma and IAIA use aligned AI to "
-                  "reduce that risk."},
-    {"phase": 3, "label": "Phase 3",
-     "condition": "The risk of anyone deploying misaligned AI is very low globally; the "
-                  "main remaining risks are misuse of AI that does what its users intend."},
+    {
+        "phase": 1,
+        "label": "Phase 1",
+        "condition": "No AI system yet that is both transformative and reliably aligned; "
+        "Magma works to get one (and may hold back from deploying until it is "
+        "confident).",
+    },
+    {
+        "phase": 2,
+        "label": "Phase 2",
+        "condition": "Magma has transformative, reliably aligned AI, but less cautious actors "
+        "could still deploy misaligned AI; Magma and IAIA use aligned AI to "
+        "reduce that risk.",
+    },
+    {
+        "phase": 3,
+        "label": "Phase 3",
+        "condition": "The risk of anyone deploying misaligned AI is very low globally; the "
+        "main remaining risks are misuse of AI that does what its users intend.",
+    },
 )
 
 
 def _check_dates(aligned_tai_month, risk_handled_month):
-    a = None if aligned_tai_month is None else v.real(
-        "aligned_tai_month", aligned_tai_month, lo=0.0, allow_array=False)
-    r = None if risk_handled_month is None else v.real(
-        "risk_handled_month", risk_handled_month, lo=0.0, allow_array=False)
+    a = None if aligned_tai_month is None else v.real("aligned_tai_month", aligned_tai_month, lo=0.0, allow_array=False)
+    r = (
+        None
+        if risk_handled_month is None
+        else v.real("risk_handled_month", risk_handled_month, lo=0.0, allow_array=False)
+    )
     if r is not None and a is None:
-        raise ValueError("risk_handled_month must be None when aligned_tai_month is None "
-                         f"(Phase 3 follows Phase 2); got {r:g}")
-    if r is not None and r < a:
-        raise ValueError(f"risk_handled_month must be in [aligned_tai_month, inf) = "
-                         f"[{a:g}, inf); got {r:g}")
+        raise ValueError(
+            f"risk_handled_month must be None when aligned_tai_month is None (Phase 3 follows Phase 2); got {r:g}"
+        )
+    if r is not None and a is not None and r < a:
+        raise ValueError(f"risk_handled_month must be in [aligned_tai_month, inf) = [{a:g}, inf); got {r:g}")
     return a, r
 
 
@@ -427,7 +520,7 @@ def phase_timeline(*, aligned_tai_month, risk_handled_month=None, horizon_months
     ends = starts[1:] + [horizon]
     rows = []
     for k, (s, e) in enumerate(zip(starts, ends)):
-        if e <= s:          # zero-length phase (two conditions met in the same month)
+        if e <= s:  # zero-length phase (two conditions met in the same month)
             continue
         rows.append({**PHASES[k], "start_month": s, "end_month": e})
     frame = pd.DataFrame(rows, columns=["phase", "label", "condition", "start_month", "end_month"])
@@ -437,24 +530,27 @@ def phase_timeline(*, aligned_tai_month, risk_handled_month=None, horizon_months
 _STATES = ("Phase 1", "Phase 2", "Phase 3", "catastrophe")
 
 
-def _check_chain(n_months, p_reach_aligned_tai, p_risk_handled, p_catastrophe_phase1,
-                 p_catastrophe_phase2):
+def _check_chain(n_months, p_reach_aligned_tai, p_risk_handled, p_catastrophe_phase1, p_catastrophe_phase2):
     n = v.integer("n_months", n_months, lo=0, hi=100_000)
     a = v.real("p_reach_aligned_tai", p_reach_aligned_tai, lo=0.0, hi=1.0, allow_array=False)
     b = v.real("p_risk_handled", p_risk_handled, lo=0.0, hi=1.0, allow_array=False)
     c1 = v.real("p_catastrophe_phase1", p_catastrophe_phase1, lo=0.0, hi=1.0, allow_array=False)
     c2 = v.real("p_catastrophe_phase2", p_catastrophe_phase2, lo=0.0, hi=1.0, allow_array=False)
     if a + c1 > 1.0 + 1e-12:
-        raise ValueError("p_catastrophe_phase1 must be in [0, 1 - p_reach_aligned_tai] = "
-                         f"[0, {1 - a:g}]; got {c1:g}")
+        raise ValueError(f"p_catastrophe_phase1 must be in [0, 1 - p_reach_aligned_tai] = [0, {1 - a:g}]; got {c1:g}")
     if b + c2 > 1.0 + 1e-12:
-        raise ValueError("p_catastrophe_phase2 must be in [0, 1 - p_risk_handled] = "
-                         f"[0, {1 - b:g}]; got {c2:g}")
+        raise ValueError(f"p_catastrophe_phase2 must be in [0, 1 - p_risk_handled] = [0, {1 - b:g}]; got {c2:g}")
     return n, a, b, c1, c2
 
 
-def phase_probabilities(n_months, *, p_reach_aligned_tai=1 / 12, p_risk_handled=1 / 24,
-                        p_catastrophe_phase1=0.01, p_catastrophe_phase2=0.005):
+def phase_probabilities(
+    n_months,
+    *,
+    p_reach_aligned_tai=1 / 12,
+    p_risk_handled=1 / 24,
+    p_catastrophe_phase1=0.01,
+    p_catastrophe_phase2=0.005,
+):
     """P(in each state at month ``0 .. n_months``) for the monthly Markov chain.
 
     Returns an array of shape ``(n_months + 1, 4)``; columns are Phase 1, Phase 2, Phase 3,
@@ -463,14 +559,17 @@ def phase_probabilities(n_months, *, p_reach_aligned_tai=1 / 12, p_risk_handled=
     3 with ``p_risk_handled``, Phase 2 -> catastrophe with ``p_catastrophe_phase2``; Phase 3
     and catastrophe are absorbing.
     """
-    n, a, b, c1, c2 = _check_chain(n_months, p_reach_aligned_tai, p_risk_handled,
-                                   p_catastrophe_phase1, p_catastrophe_phase2)
-    P = np.array([
-        [max(0.0, 1.0 - a - c1), a, 0.0, c1],
-        [0.0, max(0.0, 1.0 - b - c2), b, c2],
-        [0.0, 0.0, 1.0, 0.0],
-        [0.0, 0.0, 0.0, 1.0],
-    ])
+    n, a, b, c1, c2 = _check_chain(
+        n_months, p_reach_aligned_tai, p_risk_handled, p_catastrophe_phase1, p_catastrophe_phase2
+    )
+    P = np.array(
+        [
+            [max(0.0, 1.0 - a - c1), a, 0.0, c1],
+            [0.0, max(0.0, 1.0 - b - c2), b, c2],
+            [0.0, 0.0, 1.0, 0.0],
+            [0.0, 0.0, 0.0, 1.0],
+        ]
+    )
     out = np.empty((n + 1, 4))
     x = np.array([1.0, 0.0, 0.0, 0.0])
     out[0] = x
@@ -480,20 +579,31 @@ def phase_probabilities(n_months, *, p_reach_aligned_tai=1 / 12, p_risk_handled=
     return out
 
 
-def phase_sweep(*, n_months=60, p_reach_aligned_tai=1 / 12, p_risk_handled=1 / 24,
-                p_catastrophe_phase1=0.01, p_catastrophe_phase2=0.005):
+def phase_sweep(
+    *,
+    n_months=60,
+    p_reach_aligned_tai=1 / 12,
+    p_risk_handled=1 / 24,
+    p_catastrophe_phase1=0.01,
+    p_catastrophe_phase2=0.005,
+):
     """Tidy frame of :func:`phase_probabilities` for a stacked-area chart.
 
     Columns: ``month`` (int), ``state`` (``"Phase 1"``, ``"Phase 2"``, ``"Phase 3"``,
     ``"catastrophe"``), ``probability``.
     """
-    probs = phase_probabilities(n_months, p_reach_aligned_tai=p_reach_aligned_tai,
-                                p_risk_handled=p_risk_handled,
-                                p_catastrophe_phase1=p_catastrophe_phase1,
-                                p_catastrophe_phase2=p_catastrophe_phase2)
+    probs = phase_probabilities(
+        n_months,
+        p_reach_aligned_tai=p_reach_aligned_tai,
+        p_risk_handled=p_risk_handled,
+        p_catastrophe_phase1=p_catastrophe_phase1,
+        p_catastrophe_phase2=p_catastrophe_phase2,
+    )
     months = np.arange(probs.shape[0])
-    return pd.DataFrame({
-        "month": np.repeat(months, 4),
-        "state": np.tile(np.array(_STATES, dtype=object), months.size),
-        "probability": probs.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "month": np.repeat(months, 4),
+            "state": np.tile(np.array(_STATES, dtype=object), months.size),
+            "probability": probs.ravel(),
+        }
+    )

@@ -62,6 +62,7 @@ experiment "counts"); observers are ideal Bayesians. Warnings are all-or-nothing
 when they occur and acted on in a fixed time; whether a warning can be turned into a fix
 (Richard Ngo's and Habryka's point) is outside the model; capability is one-dimensional.
 """
+
 from __future__ import annotations
 
 import math
@@ -95,33 +96,40 @@ def _out(x):
 # ------------------------------------------------------------------ Part 1: Bayes
 def _check_likelihoods(likelihoods):
     if isinstance(likelihoods, (str, bytes)) or likelihoods is None:
-        raise ValueError("likelihoods must be a 2-D array of probabilities in [0, 1] "
-                         f"(hypotheses x outcomes); got {likelihoods!r}")
+        raise ValueError(
+            f"likelihoods must be a 2-D array of probabilities in [0, 1] (hypotheses x outcomes); got {likelihoods!r}"
+        )
     L = np.asarray(v.real("likelihoods", likelihoods, lo=0.0, hi=1.0), dtype=float)
     if L.ndim != 2 or L.shape[0] < 2 or L.shape[1] < 2:
-        raise ValueError("likelihoods must be a 2-D array with at least 2 hypotheses (rows) "
-                         f"and 2 outcomes (columns); got shape {L.shape}")
+        raise ValueError(
+            "likelihoods must be a 2-D array with at least 2 hypotheses (rows) "
+            f"and 2 outcomes (columns); got shape {L.shape}"
+        )
     sums = L.sum(axis=1)
     bad = np.abs(sums - 1.0) > _ROW_TOL
     if bad.any():
-        raise ValueError("likelihoods rows must each sum to 1 (a distribution over outcomes); "
-                         f"row {int(np.argmax(bad))} sums to {sums[bad][0]:g}")
+        raise ValueError(
+            "likelihoods rows must each sum to 1 (a distribution over outcomes); "
+            f"row {int(np.argmax(bad))} sums to {sums[bad][0]:g}"
+        )
     return L
 
 
 def _check_prior(prior, n_hyp):
     if isinstance(prior, (str, bytes)) or prior is None or np.ndim(prior) == 0:
-        raise ValueError(f"prior must be a sequence of {n_hyp} probabilities summing to 1 "
-                         f"(or a 2-D array, one row per observer); got {prior!r}")
+        raise ValueError(
+            f"prior must be a sequence of {n_hyp} probabilities summing to 1 "
+            f"(or a 2-D array, one row per observer); got {prior!r}"
+        )
     P = np.asarray(v.real("prior", prior, lo=0.0, hi=1.0), dtype=float)
     if P.ndim not in (1, 2) or P.shape[-1] != n_hyp:
-        raise ValueError(f"prior must have {n_hyp} entries per observer (one per hypothesis); "
-                         f"got shape {P.shape}")
+        raise ValueError(f"prior must have {n_hyp} entries per observer (one per hypothesis); got shape {P.shape}")
     sums = P.sum(axis=-1)
     bad = np.abs(sums - 1.0) > _ROW_TOL
     if np.any(bad):
-        raise ValueError(f"prior must sum to 1 for each observer; got a sum of "
-                         f"{np.atleast_1d(sums)[np.atleast_1d(bad)][0]:g}")
+        raise ValueError(
+            f"prior must sum to 1 for each observer; got a sum of {np.atleast_1d(sums)[np.atleast_1d(bad)][0]:g}"
+        )
     return P
 
 
@@ -135,8 +143,9 @@ def binary_likelihoods(*, p_signal_if_h, p_signal_if_not_h):
 def _normalise_log(logw, name):
     m = np.max(logw, axis=-1, keepdims=True)
     if np.any(np.isneginf(m)):
-        raise ValueError(f"{name} are impossible under every hypothesis the prior allows "
-                         "(probability 0); got such data")
+        raise ValueError(
+            f"{name} are impossible under every hypothesis the prior allows (probability 0); got such data"
+        )
     w = np.exp(logw - m)
     return w / w.sum(axis=-1, keepdims=True)
 
@@ -153,17 +162,15 @@ def posterior_path(observations, *, likelihoods, prior):
     """
     L = _check_likelihoods(likelihoods)
     P = _check_prior(prior, L.shape[0])
-    obs = np.atleast_1d(v.integer("observations", observations, lo=0, hi=L.shape[1] - 1,
-                                  allow_array=True))
+    obs = np.atleast_1d(v.integer("observations", observations, lo=0, hi=L.shape[1] - 1, allow_array=True))
     if obs.ndim != 1:
-        raise ValueError(f"observations must be a flat sequence of outcome indices; got "
-                         f"array with shape {obs.shape}")
+        raise ValueError(f"observations must be a flat sequence of outcome indices; got array with shape {obs.shape}")
     with np.errstate(divide="ignore"):
         logL = np.log(L)
         logP = np.log(P)
-    steps = logL[:, obs].T                                   # (n_steps, n_hyp)
+    steps = logL[:, obs].T  # (n_steps, n_hyp)
     cum = np.vstack([np.zeros((1, L.shape[0])), np.cumsum(steps, axis=0)])
-    logpost = logP[..., None, :] + cum                       # (..., n_steps + 1, n_hyp)
+    logpost = logP[..., None, :] + cum  # (..., n_steps + 1, n_hyp)
     return _normalise_log(logpost, "observations")
 
 
@@ -182,8 +189,10 @@ def posterior_after(n_signals, n_observations, *, prior, p_signal_if_h, p_signal
     k = v.integer("n_signals", n_signals, lo=0, allow_array=True)
     if np.any(np.asarray(k) > np.asarray(n)):
         kk, nn = np.broadcast_arrays(np.asarray(k), np.asarray(n))
-        raise ValueError(f"n_signals must be in [0, n_observations]; got {int(kk[kk > nn][0])} "
-                         f"with n_observations = {int(nn[kk > nn][0])}")
+        raise ValueError(
+            f"n_signals must be in [0, n_observations]; got {int(kk[kk > nn][0])} "
+            f"with n_observations = {int(nn[kk > nn][0])}"
+        )
     p = v.real("prior", prior, lo=0.0, hi=1.0)
     a = v.real("p_signal_if_h", p_signal_if_h, lo=0.0, hi=1.0)
     b = v.real("p_signal_if_not_h", p_signal_if_not_h, lo=0.0, hi=1.0)
@@ -222,8 +231,15 @@ def information_per_observation(*, p_signal_if_h, p_signal_if_not_h):
     return _out(t1 + t0)
 
 
-def sweep(*, observer_priors=(0.2, 0.8), p_signal_if_h=(0.6, 0.45, 0.4),
-          p_signal_if_not_h=(0.3, 0.4, 0.4), true_hypothesis="H", n_steps=100, seed=0):
+def sweep(
+    *,
+    observer_priors=(0.2, 0.8),
+    p_signal_if_h=(0.6, 0.45, 0.4),
+    p_signal_if_not_h=(0.3, 0.4, 0.4),
+    true_hypothesis="H",
+    n_steps=100,
+    seed=0,
+):
     """Posterior paths of several observers under several strengths of evidence.
 
     Each position ``j`` of ``p_signal_if_h`` / ``p_signal_if_not_h`` is one evidence regime
@@ -237,14 +253,13 @@ def sweep(*, observer_priors=(0.2, 0.8), p_signal_if_h=(0.6, 0.45, 0.4),
     priors = np.atleast_1d(v.real("observer_priors", observer_priors, lo=0.0, hi=1.0))
     a_all = np.atleast_1d(v.real("p_signal_if_h", p_signal_if_h, lo=0.0, hi=1.0))
     b_all = np.atleast_1d(v.real("p_signal_if_not_h", p_signal_if_not_h, lo=0.0, hi=1.0))
-    for name, arr in (("observer_priors", priors), ("p_signal_if_h", a_all),
-                      ("p_signal_if_not_h", b_all)):
+    for name, arr in (("observer_priors", priors), ("p_signal_if_h", a_all), ("p_signal_if_not_h", b_all)):
         if arr.ndim != 1:
-            raise ValueError(f"{name} must be a number or a flat sequence; got array with "
-                             f"shape {arr.shape}")
+            raise ValueError(f"{name} must be a number or a flat sequence; got array with shape {arr.shape}")
     if a_all.size != b_all.size:
-        raise ValueError("p_signal_if_not_h must have as many entries as p_signal_if_h "
-                         f"({a_all.size}); got {b_all.size}")
+        raise ValueError(
+            f"p_signal_if_not_h must have as many entries as p_signal_if_h ({a_all.size}); got {b_all.size}"
+        )
     truth = v.choice("true_hypothesis", true_hypothesis, ("H", "not H"))
     n = v.integer("n_steps", n_steps, lo=1, hi=100_000)
     s = v.integer("seed", seed, lo=0)
@@ -255,22 +270,26 @@ def sweep(*, observer_priors=(0.2, 0.8), p_signal_if_h=(0.6, 0.45, 0.4),
         p_true = a if truth == "H" else b
         obs = (u < p_true).astype(int)
         L = np.array([[1.0 - a, a], [1.0 - b, b]])
-        post = posterior_path(obs, likelihoods=L, prior=prior_mat)[..., 0]   # (n_obs, n+1)
+        post = posterior_path(obs, likelihoods=L, prior=prior_mat)[..., 0]  # (n_obs, n+1)
         if truth == "H":
             info = information_per_observation(p_signal_if_h=a, p_signal_if_not_h=b)
         else:
             info = information_per_observation(p_signal_if_h=b, p_signal_if_not_h=a)
         gap = post.max(axis=0) - post.min(axis=0)
         m = priors.size
-        frames.append(pd.DataFrame({
-            "step": np.tile(np.arange(n + 1), m),
-            "evidence": f"P(signal | H) = {a:g}, P(signal | not H) = {b:g}",
-            "information_nats": info,
-            "observer": np.repeat([f"prior {p:g}" for p in priors], n + 1),
-            "prior": np.repeat(priors, n + 1),
-            "posterior_h": post.ravel(),
-            "disagreement": np.tile(gap, m),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "step": np.tile(np.arange(n + 1), m),
+                    "evidence": f"P(signal | H) = {a:g}, P(signal | not H) = {b:g}",
+                    "information_nats": info,
+                    "observer": np.repeat([f"prior {p:g}" for p in priors], n + 1),
+                    "prior": np.repeat(priors, n + 1),
+                    "posterior_h": post.ravel(),
+                    "disagreement": np.tile(gap, m),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -289,34 +308,42 @@ def _window(cw, cp, d, resp):
     return np.maximum(0.0, t_p - resp - t_w)
 
 
-def warning_window_months(*, warning_threshold=2.0, no_return_threshold=4.0,
-                          doubling_months=12.0, response_months=3.0):
+def warning_window_months(*, warning_threshold=2.0, no_return_threshold=4.0, doubling_months=12.0, response_months=3.0):
     """Months during which a warning would still be useful (0 if there are none).
 
     ``max(0, t_p - response_months - max(0, t_w))`` with ``t_x = doubling_months *
     log2(threshold_x)``. Broadcasts.
     """
-    args = _check_warning(warning_threshold, no_return_threshold, doubling_months,
-                          response_months)
+    args = _check_warning(warning_threshold, no_return_threshold, doubling_months, response_months)
     return _out(_window(*args))
 
 
-def p_warning_in_time(*, warning_threshold=2.0, no_return_threshold=4.0, doubling_months=12.0,
-                      warning_rate=0.25, response_months=3.0):
+def p_warning_in_time(
+    *, warning_threshold=2.0, no_return_threshold=4.0, doubling_months=12.0, warning_rate=0.25, response_months=3.0
+):
     """P(at least one warning early enough to respond before the point of no return).
 
     Closed form ``1 - exp(-warning_rate * window)`` with the window from
     :func:`warning_window_months`; deterministic exponential capability growth. Broadcasts.
     """
-    cw, cp, d, resp = _check_warning(warning_threshold, no_return_threshold, doubling_months,
-                                     response_months)
+    cw, cp, d, resp = _check_warning(warning_threshold, no_return_threshold, doubling_months, response_months)
     r = v.real("warning_rate", warning_rate, lo=0.0)
     return _out(-np.expm1(-np.asarray(r) * _window(cw, cp, d, resp)))
 
 
-def simulate_warnings(*, warning_threshold=2.0, no_return_threshold=4.0, doubling_months=12.0,
-                      warning_rate=0.25, response_months=3.0, growth_volatility=0.0,
-                      n_runs=10_000, step_months=0.25, max_months=1200.0, seed=None):
+def simulate_warnings(
+    *,
+    warning_threshold=2.0,
+    no_return_threshold=4.0,
+    doubling_months=12.0,
+    warning_rate=0.25,
+    response_months=3.0,
+    growth_volatility=0.0,
+    n_runs=10_000,
+    step_months=0.25,
+    max_months=1200.0,
+    seed=None,
+):
     """Monte Carlo of the warning process; allows noisy capability growth.
 
     Log-capability moves in steps of ``step_months`` with drift ``ln 2 / doubling_months`` per
@@ -331,10 +358,13 @@ def simulate_warnings(*, warning_threshold=2.0, no_return_threshold=4.0, doublin
     Returns a dict: ``p_warning_in_time``, ``standard_error``, ``p_warned_at_all``
     (any warning before the point of no return) and ``n_runs``.
     """
-    cw, cp, d, resp = _check_warning(warning_threshold, no_return_threshold, doubling_months,
-                                     response_months)
-    for name, val in (("warning_threshold", cw), ("no_return_threshold", cp),
-                      ("doubling_months", d), ("response_months", resp)):
+    cw, cp, d, resp = _check_warning(warning_threshold, no_return_threshold, doubling_months, response_months)
+    for name, val in (
+        ("warning_threshold", cw),
+        ("no_return_threshold", cp),
+        ("doubling_months", d),
+        ("response_months", resp),
+    ):
         if np.ndim(val):
             raise ValueError(f"{name} must be a single number for simulate_warnings; got array")
     r = v.real("warning_rate", warning_rate, lo=0.0, allow_array=False)
@@ -348,11 +378,11 @@ def simulate_warnings(*, warning_threshold=2.0, no_return_threshold=4.0, doublin
 
     lw, lp = math.log(cw), math.log(cp)
     mu = math.log(2.0) / d
-    x = np.zeros(n)                          # log capability (today = 0)
+    x = np.zeros(n)  # log capability (today = 0)
     t = 0.0
     first_warning = np.full(n, np.inf)
     t_no_return = np.full(n, np.inf)
-    if lp <= 0.0:                            # already past the point of no return
+    if lp <= 0.0:  # already past the point of no return
         t_no_return[:] = 0.0
     active = np.isinf(t_no_return)
     n_steps = int(math.ceil(horizon / dt))
@@ -367,13 +397,12 @@ def simulate_warnings(*, warning_threshold=2.0, no_return_threshold=4.0, doublin
             # time within the step at which the linear path crosses each level (if it does)
             cross_p = np.where((x0 < lp) & (x1 >= lp), (lp - x0) / slope, np.inf)
             cross_w = (lw - x0) / slope
-        end = np.minimum(dt, cross_p)        # the run stops at the point of no return
+        end = np.minimum(dt, cross_p)  # the run stops at the point of no return
         # sub-interval of [0, end] where x >= lw (x is linear, so it is one interval)
         up = slope > 0
         down = slope < 0
         a = np.where(x0 >= lw, 0.0, np.where(up, cross_w, np.inf))
-        b = np.where(x0 >= lw, np.where(down, np.minimum(cross_w, end), end),
-                     np.where(up, end, -np.inf))
+        b = np.where(x0 >= lw, np.where(down, np.minimum(cross_w, end), end), np.where(up, end, -np.inf))
         a = np.clip(a, 0.0, None)
         b = np.minimum(b, end)
         need = np.isinf(first_warning[idx]) & (b > a)
@@ -397,8 +426,14 @@ def simulate_warnings(*, warning_threshold=2.0, no_return_threshold=4.0, doublin
     }
 
 
-def warning_sweep(*, doubling_months=None, warning_threshold=(1.5, 2.0, 3.0, 4.0),
-                  no_return_threshold=4.0, warning_rate=0.25, response_months=3.0):
+def warning_sweep(
+    *,
+    doubling_months=None,
+    warning_threshold=(1.5, 2.0, 3.0, 4.0),
+    no_return_threshold=4.0,
+    warning_rate=0.25,
+    response_months=3.0,
+):
     """Tidy frame of P(useful warning) against the capability doubling time.
 
     ``doubling_months`` defaults to 71 points from 1 to 36 months. Columns:
@@ -411,18 +446,18 @@ def warning_sweep(*, doubling_months=None, warning_threshold=(1.5, 2.0, 3.0, 4.0
     cws = np.atleast_1d(v.real("warning_threshold", warning_threshold, lo=0.0, lo_open=True))
     for name, arr in (("doubling_months", ds), ("warning_threshold", cws)):
         if arr.ndim != 1:
-            raise ValueError(f"{name} must be a number or a flat sequence; got array with "
-                             f"shape {arr.shape}")
-    cp = v.real("no_return_threshold", no_return_threshold, lo=0.0, lo_open=True,
-                allow_array=False)
+            raise ValueError(f"{name} must be a number or a flat sequence; got array with shape {arr.shape}")
+    cp = v.real("no_return_threshold", no_return_threshold, lo=0.0, lo_open=True, allow_array=False)
     r = v.real("warning_rate", warning_rate, lo=0.0, allow_array=False)
     resp = v.real("response_months", response_months, lo=0.0, allow_array=False)
     D, CW = np.meshgrid(ds, cws)
     win = _window(CW, cp, D, resp)
-    return pd.DataFrame({
-        "doubling_months": D.ravel(),
-        "warning_threshold": CW.ravel(),
-        "no_return_threshold": cp,
-        "window_months": win.ravel(),
-        "p_warning_in_time": (-np.expm1(-r * win)).ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "doubling_months": D.ravel(),
+            "warning_threshold": CW.ravel(),
+            "no_return_threshold": cp,
+            "window_months": win.ravel(),
+            "p_warning_in_time": (-np.expm1(-r * win)).ravel(),
+        }
+    )

@@ -48,6 +48,7 @@ central question - how the balance shifts as both sides invest more - is not mod
 attempts are independent; no deterrence, detection, or stopping deployments outright (the
 document's "drastic measures"); "prevails" lumps every catastrophic outcome together.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -80,7 +81,7 @@ def _single_contest(s, b, k):
     """P(dangerous prevails) in one contest, via its log-odds ``ln b + k ln((1-s)/s)``."""
     s = np.asarray(s, dtype=float)
     with np.errstate(divide="ignore", over="ignore"):
-        z = np.log(b) + k * (np.log1p(-s) - np.log(s))     # +inf at s = 0, -inf at s = 1
+        z = np.log(b) + k * (np.log1p(-s) - np.log(s))  # +inf at s = 0, -inf at s = 1
         ez = np.exp(-np.abs(z))
         return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
 
@@ -103,8 +104,9 @@ def p_dangerous_prevails(safe_share, *, offense_advantage=1.0, decisiveness=1.0,
     return _out(_at_least_once(_single_contest(s, b, k), n))
 
 
-def p_dangerous_prevails_resources(safe_resources, dangerous_resources, *, offense_advantage=1.0,
-                                   decisiveness=1.0, n_attempts=1):
+def p_dangerous_prevails_resources(
+    safe_resources, dangerous_resources, *, offense_advantage=1.0, decisiveness=1.0, n_attempts=1
+):
     """Same as :func:`p_dangerous_prevails`, from absolute resources (any common unit).
 
     Both must be >= 0 and not both zero. Broadcasts.
@@ -114,8 +116,7 @@ def p_dangerous_prevails_resources(safe_resources, dangerous_resources, *, offen
     b, k, n = _check_common(offense_advantage, decisiveness, n_attempts)
     total = np.asarray(rs, float) + np.asarray(rd, float)
     if np.any(total <= 0):
-        raise ValueError("safe_resources and dangerous_resources must not both be 0; "
-                         "got 0 and 0")
+        raise ValueError("safe_resources and dangerous_resources must not both be 0; got 0 and 0")
     return _out(_at_least_once(_single_contest(np.asarray(rs) / total, b, k), n))
 
 
@@ -124,7 +125,7 @@ def _check_target(target_risk):
 
 
 def _ratio_needed(eps, b, k, n):
-    eps1 = -np.expm1(np.log1p(-np.asarray(eps, float)) / n)   # per-contest budget
+    eps1 = -np.expm1(np.log1p(-np.asarray(eps, float)) / n)  # per-contest budget
     with np.errstate(over="ignore"):
         return np.power(b * (1.0 - eps1) / eps1, 1.0 / k)
 
@@ -151,12 +152,11 @@ def safe_share_needed(target_risk, *, offense_advantage=1.0, decisiveness=1.0, n
     b, k, n = _check_common(offense_advantage, decisiveness, n_attempts)
     r = _ratio_needed(eps, b, k, n)
     with np.errstate(divide="ignore"):
-        share = 1.0 / (1.0 + 1.0 / r)     # = r / (1 + r), monotone in r under rounding
+        share = 1.0 / (1.0 + 1.0 / r)  # = r / (1 + r), monotone in r under rounding
     return _out(share)
 
 
-def sweep(*, offense_advantage=(0.3, 1.0, 3.0, 10.0, 30.0), n_points=101, decisiveness=1.0,
-          n_attempts=1):
+def sweep(*, offense_advantage=(0.3, 1.0, 3.0, 10.0, 30.0), n_points=101, decisiveness=1.0, n_attempts=1):
     """Tidy frame of P(dangerous prevails) against the safe share, one curve per balance.
 
     Columns: ``offense_advantage`` (float), ``safe_share`` (float in [0, 1], ``n_points``
@@ -165,16 +165,20 @@ def sweep(*, offense_advantage=(0.3, 1.0, 3.0, 10.0, 30.0), n_points=101, decisi
     """
     bs = np.atleast_1d(v.real("offense_advantage", offense_advantage, lo=0.0, lo_open=True))
     if bs.ndim != 1:
-        raise ValueError("offense_advantage must be a number or a flat sequence of numbers in "
-                         f"(0, inf); got array with shape {bs.shape}")
+        raise ValueError(
+            "offense_advantage must be a number or a flat sequence of numbers in "
+            f"(0, inf); got array with shape {bs.shape}"
+        )
     n_pts = v.integer("n_points", n_points, lo=2, hi=100_000)
     k = v.real("decisiveness", decisiveness, lo=0.0, lo_open=True, allow_array=False)
     n = v.integer("n_attempts", n_attempts, lo=1)
     s = np.linspace(0.0, 1.0, n_pts)
     S, B = np.meshgrid(s, bs)
     p = _at_least_once(_single_contest(S, B, k), n)
-    return pd.DataFrame({
-        "offense_advantage": B.ravel(),
-        "safe_share": S.ravel(),
-        "p_dangerous_prevails": p.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "offense_advantage": B.ravel(),
+            "safe_share": S.ravel(),
+            "p_dangerous_prevails": p.ravel(),
+        }
+    )

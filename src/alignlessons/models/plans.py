@@ -37,6 +37,7 @@ actor builds an unaligned AGI), partial success, the order of the steps, and dep
 structures other than the two-regime mixture above (e.g. a step that makes the next one
 *less* likely). Step indices returned by functions are 0-based (step number = index + 1).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -51,6 +52,7 @@ __all__ = [
     "most_sensitive_step",
     "weakest_step",
     "sweep",
+    "sweep_steps",
 ]
 
 #: Number of steps the critique says the plan must get through (alignment-plan-critique, section 1).
@@ -152,3 +154,27 @@ def sweep(*, n_steps=N_STEPS, step_probability=None, correlation=(0.0, 0.25, 0.5
             "p_success": p_success.ravel(),
         }
     )
+
+
+def sweep_steps(*, n_steps=range(1, 13), step_probability=None, correlation=(0.0, 0.25, 0.5, 0.75, 1.0)):
+    """:func:`sweep` for each step count in ``n_steps``, stacked, with P(success) for independent
+    steps (correlation 0) beside each row as the reference ``p_independent``.
+
+    Returns
+    -------
+    pandas.DataFrame with columns ``n_steps``, ``step_probability``, ``correlation``,
+    ``p_success`` and ``p_independent``; one row per (n_steps, step_probability, correlation).
+    """
+    frames = []
+    for n in n_steps:
+        s = sweep(n_steps=n, step_probability=step_probability, correlation=correlation)
+        independent = sweep(n_steps=n, step_probability=step_probability, correlation=0.0)
+        frames.append(
+            s.merge(
+                independent.loc[:, ["step_probability", "p_success"]].rename(columns={"p_success": "p_independent"}),
+                on="step_probability",
+            )
+        )
+    if not frames:
+        raise ValueError(f"n_steps must hold at least one step count; got {n_steps!r}")
+    return pd.concat(frames, ignore_index=True)

@@ -32,11 +32,13 @@ Modelling choices (say them beside any result):
   ``n_teams=3`` and ``enmity=0.5`` (the racing model has no defaults), ``wait_months=12`` and
   ``release_steps=4``.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -46,44 +48,63 @@ from . import deployment, offense_defense, plans, racing, research, transition
 __all__ = ["POLICY_DEFAULTS", "WORLD_DEFAULTS", "RESULT_LESSONS", "evaluate", "table", "report"]
 
 #: The levers a lab and an agency choose, with their defaults.
-POLICY_DEFAULTS = MappingProxyType({
-    "wait_months": 12.0,          # deployment: months Magma waits before deploying
-    "information": "none",        # racing: what labs learn about each other's capabilities
-    "coalition_size": 1,          # racing: labs that merge instead of racing (1 = no coalition)
-    "alignment_share": 30 / 130,  # research: share of the research staff on alignment
-    "release_steps": 4,           # transition: capability released in this many equal steps
-    "release_spacing": 1.0,       # transition: years between releases
-    "safe_share": 0.75,           # offense_defense: safe side's share of resources in Phase 2
-})
+POLICY_DEFAULTS = MappingProxyType(
+    {
+        "wait_months": 12.0,  # deployment: months Magma waits before deploying
+        "information": "none",  # racing: what labs learn about each other's capabilities
+        "coalition_size": 1,  # racing: labs that merge instead of racing (1 = no coalition)
+        "alignment_share": 30 / 130,  # research: share of the research staff on alignment
+        "release_steps": 4,  # transition: capability released in this many equal steps
+        "release_spacing": 1.0,  # transition: years between releases
+        "safe_share": 0.75,  # offense_defense: safe side's share of resources in Phase 2
+    }
+)
 
 #: The assumptions about the world that no policy controls, with their defaults.
-WORLD_DEFAULTS = MappingProxyType({
-    "n_teams": 3, "enmity": 0.5, "capability_weight": 1.0,
-    "p_misaligned_now": 0.3, "p_misaligned_floor": 0.05, "halving_months": 6.0,
-    "lead_months": 12.0, "hazard_per_month": 1 / 12, "p_other_misaligned": 0.5,
-    "research_staff": 130, "multiplier": research.ASSISTANT_MULTIPLIER,
-    "alignment_multiplier": None, "assistant_year": 5.0, "horizon_years": 10.0,
-    "required_ratio": 1.0,
-    "adaptation_rate": transition.RATE, "harm_exponent": 1.0,
-    "offense_advantage": 1.0, "decisiveness": 1.0, "n_attempts": 1,
-    "step_probabilities": (0.8,) * plans.N_STEPS, "correlation": 0.0,
-})
+WORLD_DEFAULTS = MappingProxyType(
+    {
+        "n_teams": 3,
+        "enmity": 0.5,
+        "capability_weight": 1.0,
+        "p_misaligned_now": 0.3,
+        "p_misaligned_floor": 0.05,
+        "halving_months": 6.0,
+        "lead_months": 12.0,
+        "hazard_per_month": 1 / 12,
+        "p_other_misaligned": 0.5,
+        "research_staff": 130,
+        "multiplier": research.ASSISTANT_MULTIPLIER,
+        "alignment_multiplier": None,
+        "assistant_year": 5.0,
+        "horizon_years": 10.0,
+        "required_ratio": 1.0,
+        "adaptation_rate": transition.RATE,
+        "harm_exponent": 1.0,
+        "offense_advantage": 1.0,
+        "decisiveness": 1.0,
+        "n_attempts": 1,
+        "step_probabilities": (0.8,) * plans.N_STEPS,
+        "correlation": 0.0,
+    }
+)
 
 #: For each result, the model and the lesson where it is taught.
-RESULT_LESSONS = MappingProxyType({
-    "p_disaster_race": ("racing", "03"),
-    "action_risk": ("deployment", "04"),
-    "inaction_risk": ("deployment", "04"),
-    "p_catastrophe": ("deployment", "04"),
-    "optimal_wait": ("deployment", "04"),
-    "plan_success": ("plans", "02"),
-    "alignment_progress_share": ("research", "02, 05"),
-    "catch_up_year": ("research", "02"),
-    "peak_gap": ("transition", "01"),
-    "cumulative_harm": ("transition", "01"),
-    "delayed_benefit": ("transition", "01"),
-    "p_dangerous_prevails": ("offense_defense", "04"),
-})
+RESULT_LESSONS = MappingProxyType(
+    {
+        "p_disaster_race": ("racing", "03"),
+        "action_risk": ("deployment", "04"),
+        "inaction_risk": ("deployment", "04"),
+        "p_catastrophe": ("deployment", "04"),
+        "optimal_wait": ("deployment", "04"),
+        "plan_success": ("plans", "02"),
+        "alignment_progress_share": ("research", "02, 05"),
+        "catch_up_year": ("research", "02"),
+        "peak_gap": ("transition", "01"),
+        "cumulative_harm": ("transition", "01"),
+        "delayed_benefit": ("transition", "01"),
+        "p_dangerous_prevails": ("offense_defense", "04"),
+    }
+)
 
 _DESCRIPTIONS = {
     "p_disaster_race": "P(disaster) in the race (racing, with any merge-and-assist coalition)",
@@ -143,23 +164,24 @@ def evaluate(policy: Mapping[str, Any] | None = None, world: Mapping[str, Any] |
     info = v.choice("information", p["information"], racing.INFORMATION)
     n_teams = v.integer("n_teams", w["n_teams"], lo=2, hi=100)
     coalition = v.integer("coalition_size", p["coalition_size"], lo=1, hi=n_teams)
-    share = v.real("alignment_share", p["alignment_share"], lo=0.0, hi=1.0, hi_open=True,
-                   allow_array=False)
+    share = v.real("alignment_share", p["alignment_share"], lo=0.0, hi=1.0, hi_open=True, allow_array=False)
     staff = v.integer("research_staff", w["research_staff"], lo=2, hi=1_000_000)
     steps = v.integer("release_steps", p["release_steps"], lo=1, hi=1000)
     spacing = v.real("release_spacing", p["release_spacing"], lo=0.0, hi=1e4, allow_array=False)
     safe = v.real("safe_share", p["safe_share"], lo=0.0, hi=1.0, allow_array=False)
-    horizon = v.real("horizon_years", w["horizon_years"], lo=0.0, lo_open=True, hi=1000.0,
-                     allow_array=False)
+    horizon = v.real("horizon_years", w["horizon_years"], lo=0.0, lo_open=True, hi=1000.0, allow_array=False)
 
     # racing (lesson 03): the information regime and a merge-and-assist coalition
     p_race = racing.with_merge_and_assist(
-        n_teams=n_teams, coalition_size=coalition, capability_weight=w["capability_weight"],
-        enmity=w["enmity"], information=info)
+        n_teams=n_teams,
+        coalition_size=coalition,
+        capability_weight=w["capability_weight"],
+        enmity=w["enmity"],
+        information=info,
+    )
 
     # deployment (lesson 04): Magma's wait
-    dep = {k: w[k] for k in ("p_misaligned_now", "p_misaligned_floor", "halving_months",
-                             "lead_months", "hazard_per_month", "p_other_misaligned")}
+    dep = {k: w[k] for k in deployment.PARAMETERS}
     action = deployment.action_risk(wait, **dep)
     inaction = deployment.inaction_risk(wait, **dep)
     best = deployment.optimal_wait(**dep)
@@ -171,11 +193,17 @@ def evaluate(policy: Mapping[str, Any] | None = None, world: Mapping[str, Any] |
     h_a = int(round(share * staff))
     h_c = staff - h_a
     if h_c < 1:
-        raise ValueError(f"alignment_share must leave at least one of the {staff} researchers on "
-                         f"capabilities, i.e. be below {(staff - 0.5) / staff:.4g}; got {share:g}")
-    heads = dict(capabilities_researchers=h_c, alignment_researchers=h_a,
-                 multiplier=w["multiplier"], alignment_multiplier=w["alignment_multiplier"],
-                 assistant_year=w["assistant_year"])
+        raise ValueError(
+            f"alignment_share must leave at least one of the {staff} researchers on "
+            f"capabilities, i.e. be below {(staff - 0.5) / staff:.4g}; got {share:g}"
+        )
+    heads = dict(
+        capabilities_researchers=h_c,
+        alignment_researchers=h_a,
+        multiplier=w["multiplier"],
+        alignment_multiplier=w["alignment_multiplier"],
+        assistant_year=w["assistant_year"],
+    )
     cap, ali = research.cumulative_progress(horizon, **heads)
     catch_up = research.catch_up_year(required_ratio=w["required_ratio"], **heads)
 
@@ -188,11 +216,12 @@ def evaluate(policy: Mapping[str, Any] | None = None, world: Mapping[str, Any] |
 
     # offense-defense (lesson 04): the safe side's resource share in Phase 2
     prevails = offense_defense.p_dangerous_prevails(
-        safe, offense_advantage=w["offense_advantage"], decisiveness=w["decisiveness"],
-        n_attempts=w["n_attempts"])
+        safe, offense_advantage=w["offense_advantage"], decisiveness=w["decisiveness"], n_attempts=w["n_attempts"]
+    )
 
     return {
-        "policy": p, "world": w,
+        "policy": p,
+        "world": w,
         "p_disaster_race": float(p_race),
         "action_risk": float(action),
         "inaction_risk": float(inaction),
@@ -213,8 +242,16 @@ def table(result: Mapping[str, Any]) -> pd.DataFrame:
     missing = [k for k in RESULT_LESSONS if k not in result]
     if missing:
         raise ValueError(f"result must come from policy.evaluate(); it lacks {missing}")
-    rows = [{"quantity": k, "value": float(result[k]), "model": RESULT_LESSONS[k][0],
-             "lesson": RESULT_LESSONS[k][1], "meaning": _DESCRIPTIONS[k]} for k in RESULT_LESSONS]
+    rows = [
+        {
+            "quantity": k,
+            "value": float(result[k]),
+            "model": RESULT_LESSONS[k][0],
+            "lesson": RESULT_LESSONS[k][1],
+            "meaning": _DESCRIPTIONS[k],
+        }
+        for k in RESULT_LESSONS
+    ]
     return pd.DataFrame(rows)
 
 
@@ -236,7 +273,9 @@ def report(result: Mapping[str, Any], *, name: str = "My policy") -> str:
     p, w = result["policy"], result["world"]
     h_a = int(round(p["alignment_share"] * w["research_staff"]))
     lines = [
-        name, "=" * len(name), "",
+        name,
+        "=" * len(name),
+        "",
         "The policy (what a lab and an agency choose):",
         f"  - wait {p['wait_months']:g} months before deploying (deployment model, lesson 04)",
         f"  - information about capabilities: {p['information']} (racing model, lesson 03)",

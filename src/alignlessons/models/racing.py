@@ -59,6 +59,7 @@ Assumptions and limits
 Everything here is a pure function over numpy; :func:`sweep` returns a tidy pandas
 ``DataFrame`` for charts.
 """
+
 from __future__ import annotations
 
 import math
@@ -82,6 +83,8 @@ __all__ = [
 
 #: The information regimes, in increasing order of what the teams know.
 INFORMATION = ("none", "private", "public")
+#: Default capability weights of :func:`sweep` (a tuple: a default argument must not be mutable).
+_SWEEP_CAPABILITY_WEIGHTS = tuple(np.round(np.linspace(0.05, 3.0, 60), 4).tolist())
 
 # Largest number of teams :func:`simulate` will play: it loops over teams in Python, so
 # its speed falls with n (about 2 million games per second at 100 teams).
@@ -96,21 +99,12 @@ _CHUNK_VALUES = 250_000
 # --------------------------------------------------------------------------- validation
 
 
-def _params(n_teams: Any, capability_weight: Any, enmity: Any, information: Any,
-            *, allow_array: bool = True):
+def _params(n_teams: Any, capability_weight: Any, enmity: Any, information: Any, *, allow_array: bool = True):
     n = integer("n_teams", n_teams, lo=2, allow_array=allow_array)
-    mu = real("capability_weight", capability_weight, lo=0.0, lo_open=True,
-              allow_array=allow_array)
+    mu = real("capability_weight", capability_weight, lo=0.0, lo_open=True, allow_array=allow_array)
     e = real("enmity", enmity, lo=0.0, hi=1.0, allow_array=allow_array)
     info = choice("information", information, INFORMATION)
     return n, mu, e, info
-
-
-def _check_broadcast(**arrays: Any) -> None:
-    broadcast(**arrays)
-
-
-_as_result = as_result
 
 
 # --------------------------------------------------------------------------- closed forms
@@ -118,8 +112,7 @@ _as_result = as_result
 
 def _none_safety(n, mu, e):
     """s* = min(1, mu / (e n)); 1 when e = 0."""
-    n, mu, e = np.broadcast_arrays(np.asarray(n, float), np.asarray(mu, float),
-                                   np.asarray(e, float))
+    n, mu, e = np.broadcast_arrays(np.asarray(n, float), np.asarray(mu, float), np.asarray(e, float))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         s = np.where(e > 0, np.minimum(1.0, mu / (e * n)), 1.0)
     return s
@@ -134,29 +127,27 @@ def _private_safety(x, n, mu, e):
 
 def _closed_form(n, mu, e, info: str) -> np.ndarray:
     """P(disaster) in the symmetric equilibrium; arrays broadcast, n may be an array."""
-    n, mu, e = np.broadcast_arrays(np.asarray(n, float), np.asarray(mu, float),
-                                   np.asarray(e, float))
+    n, mu, e = np.broadcast_arrays(np.asarray(n, float), np.asarray(mu, float), np.asarray(e, float))
     if info == "none":
         return 1.0 - _none_safety(n, mu, e)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if info == "private":
             k = 1.0 + e * (n - 1.0)
-            low = 1.0 - n * mu / ((n + 1.0) * k)                    # mu < K
-            high = np.exp(n * np.log(k / mu)) / (n + 1.0)           # mu >= K: (K/mu)^n/(n+1)
+            low = 1.0 - n * mu / ((n + 1.0) * k)  # mu < K
+            high = np.exp(n * np.log(k / mu)) / (n + 1.0)  # mu >= K: (K/mu)^n/(n+1)
             p = np.where(mu < k, low, high)
         else:  # public: 1 - E[min(1, gap/e)], P(gap > t) = (1 - t/mu)^n
             ratio = mu / (e * (n + 1.0))
-            low = 1.0 - ratio                                       # mu <= e
+            low = 1.0 - ratio  # mu <= e
             # 1 - (1 - e/mu)^(n+1), written to stay accurate when e << mu
             tail = -np.expm1((n + 1.0) * np.log1p(-np.minimum(e / mu, 1.0)))
-            high = 1.0 - ratio * tail                               # mu > e
+            high = 1.0 - ratio * tail  # mu > e
             p = np.where(mu <= e, low, high)
         p = np.where(e > 0, p, 0.0)
     return np.clip(p, 0.0, 1.0)
 
 
-def disaster_probability(*, n_teams: Any, capability_weight: Any, enmity: Any,
-                         information: str) -> float | np.ndarray:
+def disaster_probability(*, n_teams: Any, capability_weight: Any, enmity: Any, information: str) -> float | np.ndarray:
     """Probability of an AI disaster in the symmetric Nash equilibrium.
 
     Parameters
@@ -187,12 +178,14 @@ def disaster_probability(*, n_teams: Any, capability_weight: Any, enmity: Any,
     array([0.66666667, 0.14814815])
     """
     n, mu, e, info = _params(n_teams, capability_weight, enmity, information)
-    _check_broadcast(n_teams=n, capability_weight=mu, enmity=e)
-    return _as_result(_closed_form(n, mu, e, info), n, mu, e)
+    # only checks that the shapes broadcast (a clear error if not)
+    broadcast(n_teams=n, capability_weight=mu, enmity=e)
+    return as_result(_closed_form(n, mu, e, info), n, mu, e)
 
 
-def equilibrium_safety(capability: Any, *, n_teams: Any, capability_weight: Any,
-                       enmity: Any, information: str) -> float | np.ndarray:
+def equilibrium_safety(
+    capability: Any, *, n_teams: Any, capability_weight: Any, enmity: Any, information: str
+) -> float | np.ndarray:
     """Safety level each team takes in the symmetric Nash equilibrium.
 
     Parameters
@@ -230,16 +223,19 @@ def equilibrium_safety(capability: Any, *, n_teams: Any, capability_weight: Any,
     c = real("capability", capability, lo=0.0)
     if info == "public":
         if np.ndim(n) != 0:
-            raise ValueError("n_teams must be a single whole number for information='public'; "
-                             f"got array with shape {np.shape(n)}")
+            raise ValueError(
+                f"n_teams must be a single whole number for information='public'; got array with shape {np.shape(n)}"
+            )
         if np.ndim(c) == 0 or np.shape(c)[-1] != n:
             raise ValueError(
                 f"capability must list all n_teams={n} capabilities along its last axis for "
-                f"information='public'; got shape {np.shape(c)}")
+                f"information='public'; got shape {np.shape(c)}"
+            )
         mu_b = np.asarray(mu, float)[..., None]
         e_b = np.asarray(e, float)[..., None]
     else:
-        _check_broadcast(capability=c, n_teams=n, capability_weight=mu, enmity=e)
+        # only checks that the shapes broadcast (a clear error if not)
+        broadcast(capability=c, n_teams=n, capability_weight=mu, enmity=e)
         mu_b = np.asarray(mu, float)
         e_b = np.asarray(e, float)
     try:
@@ -253,7 +249,8 @@ def equilibrium_safety(capability: Any, *, n_teams: Any, capability_weight: Any,
     if np.any(too_big):
         raise ValueError(
             f"capability must be in [0, capability_weight]; got {c_arr[too_big].flat[0]:g} "
-            f"with capability_weight={mu_b[too_big].flat[0]:g}")
+            f"with capability_weight={mu_b[too_big].flat[0]:g}"
+        )
 
     if info == "none":
         s = _none_safety(n, mu, e)
@@ -262,7 +259,7 @@ def equilibrium_safety(capability: Any, *, n_teams: Any, capability_weight: Any,
         s = _private_safety(c_arr, n, mu_b, e_b)
     else:
         s = _public_safety(c_arr, e_b[..., 0])
-    return _as_result(s, c, n, mu, e)
+    return as_result(s, c, n, mu, e)
 
 
 def _public_safety(c: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -303,8 +300,15 @@ def _seed(seed: Any) -> int | None:
     return integer("seed", seed, lo=0)
 
 
-def simulate(*, n_teams: int, capability_weight: float, enmity: float, information: str,
-             n_draws: int = 100_000, seed: int | None = None) -> RaceSimulation:
+def simulate(
+    *,
+    n_teams: int,
+    capability_weight: float,
+    enmity: float,
+    information: str,
+    n_draws: int = 100_000,
+    seed: int | None = None,
+) -> RaceSimulation:
     """Play the race ``n_draws`` times with the equilibrium strategies.
 
     Each game draws all capabilities, lets every team apply its equilibrium strategy (see
@@ -335,11 +339,9 @@ def simulate(*, n_teams: int, capability_weight: float, enmity: float, informati
     >>> abs(r.disaster_rate - 0.5) < 4 * r.standard_error
     True
     """
-    n, mu, e, info = _params(n_teams, capability_weight, enmity, information,
-                             allow_array=False)
+    n, mu, e, info = _params(n_teams, capability_weight, enmity, information, allow_array=False)
     if n > _MAX_SIMULATED_TEAMS:
-        raise ValueError(f"n_teams must be a whole number in [2, {_MAX_SIMULATED_TEAMS}] for "
-                         f"simulate; got {n}")
+        raise ValueError(f"n_teams must be a whole number in [2, {_MAX_SIMULATED_TEAMS}] for simulate; got {n}")
     draws = integer("n_draws", n_draws, lo=1, hi=_MAX_DRAWS)
     rng = np.random.default_rng(_seed(seed))
 
@@ -374,11 +376,11 @@ def simulate(*, n_teams: int, capability_weight: float, enmity: float, informati
                 np.maximum(first, cj, out=first)
             with np.errstate(over="ignore"):
                 s_lead = np.minimum((first - second) / e, 1.0)
-            np.subtract(c, first, out=s)   # minus the leader's lead over team j
+            np.subtract(c, first, out=s)  # minus the leader's lead over team j
             s += s_lead
             np.clip(s, 0.0, 1.0, out=s)
         np.multiply(c, 1.0 + tie, out=key)
-        key -= s                           # score c - s, plus the tie-break
+        key -= s  # score c - s, plus the tie-break
         best, best_s = key[0].copy(), s[0].copy()
         for j in range(1, n):
             take = key[j] > best
@@ -387,14 +389,14 @@ def simulate(*, n_teams: int, capability_weight: float, enmity: float, informati
         disasters += int(np.count_nonzero(rng.random(m) >= best_s))
         done += m
     p = disasters / draws
-    return RaceSimulation(disaster_rate=p, standard_error=math.sqrt(p * (1.0 - p) / draws),
-                          n_draws=draws)
+    return RaceSimulation(disaster_rate=p, standard_error=math.sqrt(p * (1.0 - p) / draws), n_draws=draws)
 
 
 # --------------------------------------------------------------------------- sweep
 
 
 def _grid(name: str, values: Any, *, kind: str) -> np.ndarray:
+    arr: float | np.ndarray
     if kind == "int":
         arr = integer(name, values, lo=2, allow_array=True)
     elif kind == "mu":
@@ -403,8 +405,7 @@ def _grid(name: str, values: Any, *, kind: str) -> np.ndarray:
         arr = real(name, values, lo=0.0, hi=1.0)
     arr = np.atleast_1d(arr)
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be a number or a flat sequence; got array with shape "
-                         f"{arr.shape}")
+        raise ValueError(f"{name} must be a number or a flat sequence; got array with shape {arr.shape}")
     return arr
 
 
@@ -413,17 +414,21 @@ def _regimes(information: Any) -> list[str]:
     try:
         items = list(items)
     except TypeError:
-        raise ValueError(f"information must be one of {INFORMATION} or a sequence of them; "
-                         f"got {information!r}") from None
+        raise ValueError(
+            f"information must be one of {INFORMATION} or a sequence of them; got {information!r}"
+        ) from None
     if not items:
         raise ValueError("information must not be empty; got []")
     return [choice("information", x, INFORMATION) for x in items]
 
 
-def sweep(*, n_teams: Any = (2, 5, 10),
-          capability_weight: Any = np.round(np.linspace(0.05, 3.0, 60), 4),
-          enmity: Any = (0.25, 0.5, 1.0),
-          information: Any = INFORMATION) -> pd.DataFrame:
+def sweep(
+    *,
+    n_teams: Any = (2, 5, 10),
+    capability_weight: Any = _SWEEP_CAPABILITY_WEIGHTS,
+    enmity: Any = (0.25, 0.5, 1.0),
+    information: Any = INFORMATION,
+) -> pd.DataFrame:
     """Tidy table of equilibrium disaster probabilities over a parameter grid.
 
     Parameters
@@ -455,13 +460,15 @@ def sweep(*, n_teams: Any = (2, 5, 10),
     infos = _regimes(information)
     n_g, mu_g, e_g = (a.ravel() for a in np.meshgrid(ns, mus, es, indexing="ij"))
     frames = [
-        pd.DataFrame({
-            "n_teams": n_g.astype(int),
-            "capability_weight": mu_g.astype(float),
-            "enmity": e_g.astype(float),
-            "information": info,
-            "disaster_probability": _closed_form(n_g, mu_g, e_g, info),
-        })
+        pd.DataFrame(
+            {
+                "n_teams": n_g.astype(int),
+                "capability_weight": mu_g.astype(float),
+                "enmity": e_g.astype(float),
+                "information": info,
+                "disaster_probability": _closed_form(n_g, mu_g, e_g, info),
+            }
+        )
         for info in infos
     ]
     return pd.concat(frames, ignore_index=True)
@@ -470,8 +477,9 @@ def sweep(*, n_teams: Any = (2, 5, 10),
 # --------------------------------------------------------------------------- extension
 
 
-def with_merge_and_assist(*, n_teams: Any, coalition_size: Any, capability_weight: Any,
-                          enmity: Any, information: str) -> float | np.ndarray:
+def with_merge_and_assist(
+    *, n_teams: Any, coalition_size: Any, capability_weight: Any, enmity: Any, information: str
+) -> float | np.ndarray:
     """Disaster probability when ``coalition_size`` teams stop racing each other.
 
     Extension (not in the paper), after OpenAI's Charter "merge and assist" clause ("if a
@@ -518,14 +526,17 @@ def with_merge_and_assist(*, n_teams: Any, coalition_size: Any, capability_weigh
     """
     n, mu, e, info = _params(n_teams, capability_weight, enmity, information)
     m = integer("coalition_size", coalition_size, lo=1, allow_array=True)
-    _check_broadcast(n_teams=n, coalition_size=m, capability_weight=mu, enmity=e)
+    # only checks that the shapes broadcast (a clear error if not)
+    broadcast(n_teams=n, coalition_size=m, capability_weight=mu, enmity=e)
     n_b, m_b = np.broadcast_arrays(np.asarray(n), np.asarray(m))
     over = m_b > n_b
     if np.any(over):
-        raise ValueError(f"coalition_size must be a whole number in [1, n_teams]; got "
-                         f"{int(m_b[over].flat[0])} with n_teams={int(n_b[over].flat[0])}")
+        raise ValueError(
+            f"coalition_size must be a whole number in [1, n_teams]; got "
+            f"{int(m_b[over].flat[0])} with n_teams={int(n_b[over].flat[0])}"
+        )
     n_eff = (n_b - m_b + 1).astype(float)
     racing = n_eff >= 2
     p = _closed_form(np.where(racing, n_eff, 2.0), mu, e, info)
     p = np.where(racing, p, 0.0)
-    return _as_result(p, n, m, mu, e)
+    return as_result(p, n, m, mu, e)

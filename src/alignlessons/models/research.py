@@ -46,6 +46,7 @@ the whole question of how much alignment a given capability level needs (the doc
 no number; 1 is an illustrative default). The arrival year of the assistant (default 5) is
 illustrative too; the 3x multiplier is the critique's example.
 """
+
 from __future__ import annotations
 
 import math
@@ -99,17 +100,16 @@ _MAX_HEADCOUNT = 10_000_000
 _MAX_MULTIPLIER = 1e6
 
 
-def _params(capabilities_researchers, alignment_researchers, multiplier, alignment_multiplier,
-            assistant_year):
+def _params(capabilities_researchers, alignment_researchers, multiplier, alignment_multiplier, assistant_year):
     h_c = integer("capabilities_researchers", capabilities_researchers, lo=1, hi=_MAX_HEADCOUNT)
     h_a = integer("alignment_researchers", alignment_researchers, lo=0, hi=_MAX_HEADCOUNT)
-    m_c = real("multiplier", multiplier, lo=0.0, hi=_MAX_MULTIPLIER, lo_open=True,
-               allow_array=False)
+    m_c = real("multiplier", multiplier, lo=0.0, hi=_MAX_MULTIPLIER, lo_open=True, allow_array=False)
     if alignment_multiplier is None:
         m_a = m_c
     else:
-        m_a = real("alignment_multiplier", alignment_multiplier, lo=0.0, hi=_MAX_MULTIPLIER,
-                   lo_open=True, allow_array=False)
+        m_a = real(
+            "alignment_multiplier", alignment_multiplier, lo=0.0, hi=_MAX_MULTIPLIER, lo_open=True, allow_array=False
+        )
     t_a = real("assistant_year", assistant_year, lo=0.0, allow_array=False)
     return h_c, h_a, m_c, m_a, t_a
 
@@ -150,8 +150,7 @@ def cumulative_progress(
     (capabilities, alignment): two floats, or two arrays shaped like ``years``.
     """
     t = real("years", years, lo=0.0)
-    params = _params(capabilities_researchers, alignment_researchers, multiplier,
-                     alignment_multiplier, assistant_year)
+    params = _params(capabilities_researchers, alignment_researchers, multiplier, alignment_multiplier, assistant_year)
     c, a = _progress(t, *params)
     if np.ndim(c) == 0:
         return float(c), float(a)
@@ -173,8 +172,9 @@ def balance(
     two progress rates at the start. Same parameters as :func:`cumulative_progress`.
     """
     t = real("years", years, lo=0.0)
-    h_c, h_a, m_c, m_a, t_a = _params(capabilities_researchers, alignment_researchers,
-                                      multiplier, alignment_multiplier, assistant_year)
+    h_c, h_a, m_c, m_a, t_a = _params(
+        capabilities_researchers, alignment_researchers, multiplier, alignment_multiplier, assistant_year
+    )
     c, a = (np.asarray(x, dtype=float) for x in _progress(t, h_c, h_a, m_c, m_a, t_a))
     start = h_a / h_c if t_a > 0 else (h_a * m_a) / (h_c * m_c)
     started = c > 0  # C(t) > 0 for every t > 0 because h_c >= 1
@@ -204,8 +204,9 @@ def catch_up_year(
     Other parameters as in :func:`cumulative_progress`.
     """
     k = real("required_ratio", required_ratio, lo=0.0, hi=1e6, lo_open=True, allow_array=False)
-    h_c, h_a, m_c, m_a, t_a = _params(capabilities_researchers, alignment_researchers,
-                                      multiplier, alignment_multiplier, assistant_year)
+    h_c, h_a, m_c, m_a, t_a = _params(
+        capabilities_researchers, alignment_researchers, multiplier, alignment_multiplier, assistant_year
+    )
     before_ok = h_a >= k * h_c  # balance before the assistant
     after_slope = h_a * m_a - k * h_c * m_c  # d/dt [A - k C] after the assistant
     if t_a == 0.0:  # the balance is the constant rate ratio h_a m_a / (h_c m_c)
@@ -251,12 +252,13 @@ def sweep(
     if years is None:
         years = np.linspace(0.0, 30.0, 121)
     t = np.atleast_1d(real("years", years, lo=0.0)).ravel()
-    m_as = np.atleast_1d(real("alignment_multipliers", alignment_multipliers, lo=0.0,
-                              hi=_MAX_MULTIPLIER, lo_open=True)).ravel()
+    m_as = np.atleast_1d(
+        real("alignment_multipliers", alignment_multipliers, lo=0.0, hi=_MAX_MULTIPLIER, lo_open=True)
+    ).ravel()
     preset = SCENARIOS[name]
-    h_c, h_a, m_c, _, t_a = _params(preset["capabilities_researchers"],
-                                    preset["alignment_researchers"], multiplier, None,
-                                    assistant_year)
+    h_c, h_a, m_c, _, t_a = _params(
+        preset["capabilities_researchers"], preset["alignment_researchers"], multiplier, None, assistant_year
+    )
     tt, mm = np.meshgrid(t, m_as, indexing="ij")  # shape (years, multipliers)
     c, a = _progress(tt, h_c, h_a, m_c, mm, t_a)
     start = h_a / h_c if t_a > 0 else (h_a * mm) / (h_c * m_c)

@@ -52,6 +52,7 @@ non-decreasing output: any 4-year window containing the doubling year also doubl
 :func:`output_path` generates example paths: exponential, hyperbolic (``1 / (1 - g t)``, which
 blows up at ``t = 1/g``) and an exponential path with a sudden jump in the growth rate.
 """
+
 from __future__ import annotations
 
 import math
@@ -117,8 +118,7 @@ def _erf(x):
 
 def _cdf(r, m, xi, dist):
     """P(J <= r) for r >= 0, broadcasting."""
-    r, m, xi = np.broadcast_arrays(np.asarray(r, float), np.asarray(m, float),
-                                   np.asarray(xi, float))
+    r, m, xi = np.broadcast_arrays(np.asarray(r, float), np.asarray(m, float), np.asarray(xi, float))
     out = np.zeros(r.shape)
     pos = r > 0
     if dist == "lognormal":
@@ -139,8 +139,7 @@ def _cdf(r, m, xi, dist):
     return float(out) if out.ndim == 0 else out
 
 
-def p_step_aligned(*, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0,
-                   distribution="lognormal"):
+def p_step_aligned(*, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0, distribution="lognormal"):
     """P(one generation's jump is within the generalisation radius), ``P(J <= radius)``.
 
     Parameters
@@ -160,22 +159,21 @@ def p_step_aligned(*, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0,
     return _cdf(r, m, xi, dist)
 
 
-def p_all_aligned(generations, *, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0,
-                  distribution="lognormal"):
+def p_all_aligned(generations, *, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0, distribution="lognormal"):
     """P(every one of ``generations`` i.i.d. jumps stays within the radius) = ``P(J <= r)**G``.
 
     ``generations`` is a whole number (or array of them) in [0, 10000]; other parameters as in
     :func:`p_step_aligned`, all broadcasting.
     """
     g = integer("generations", generations, lo=0, hi=_MAX_GENERATIONS, allow_array=True)
-    p = p_step_aligned(radius=radius, median_jump=median_jump, tail=tail,
-                       distribution=distribution)
+    p = p_step_aligned(radius=radius, median_jump=median_jump, tail=tail, distribution=distribution)
     out = np.power(p, g)
     return float(out) if np.ndim(out) == 0 else out
 
 
-def sample_jumps(generations, *, n_runs=10_000, median_jump=CONTINUOUS_JUMP, tail=1.0,
-                 distribution="lognormal", seed=0) -> np.ndarray:
+def sample_jumps(
+    generations, *, n_runs=10_000, median_jump=CONTINUOUS_JUMP, tail=1.0, distribution="lognormal", seed=0
+) -> np.ndarray:
     """Draw i.i.d. jumps, an array of shape ``(n_runs, generations)``.
 
     Uses ``numpy.random.default_rng(seed)``; the same seed gives the same jumps.
@@ -211,15 +209,17 @@ def capability_levels(jumps, *, start=START_LEVEL) -> np.ndarray:
     return s + np.concatenate([pad, np.cumsum(j, axis=-1)], axis=-1)
 
 
-def simulate(generations, *, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0,
-             distribution="lognormal", n_runs=10_000, seed=0) -> SimulationResult:
+def simulate(
+    generations, *, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0, distribution="lognormal", n_runs=10_000, seed=0
+) -> SimulationResult:
     """Monte Carlo estimate of P(every generation's jump is within ``radius``).
 
     Returns a :class:`SimulationResult` with the estimate, its standard error and ``n_runs``.
     """
     r = real("radius", radius, lo=0.0, hi=1e6, allow_array=False)
-    jumps = sample_jumps(generations, n_runs=n_runs, median_jump=median_jump, tail=tail,
-                         distribution=distribution, seed=seed)
+    jumps = sample_jumps(
+        generations, n_runs=n_runs, median_jump=median_jump, tail=tail, distribution=distribution, seed=seed
+    )
     ok = np.all(jumps <= r, axis=1)
     p = float(ok.mean())
     n = ok.size
@@ -228,12 +228,12 @@ def simulate(generations, *, radius=10.0, median_jump=CONTINUOUS_JUMP, tail=1.0,
 
 # --- Christiano's slow-takeoff operationalisation ---------------------------------------------
 
+
 def _output(output) -> np.ndarray:
     y = real("output", output, lo=0.0, lo_open=True)
     y = np.atleast_1d(y)
     if y.ndim != 1 or y.size < 2:
-        raise ValueError(f"output must be a 1-D array of at least 2 positive numbers; got "
-                         f"array with shape {y.shape}")
+        raise ValueError(f"output must be a 1-D array of at least 2 positive numbers; got array with shape {y.shape}")
     return y
 
 
@@ -287,8 +287,9 @@ def is_slow_takeoff(output, *, dt) -> bool:
     step = real("dt", dt, lo=0.0, hi=1.0, lo_open=True, allow_array=False)
     k1 = round(1.0 / step)
     if abs(k1 * step - 1.0) > 1e-9:
-        raise ValueError(f"dt must divide one year into a whole number of samples "
-                         f"(e.g. 1, 0.5, 0.25, 0.1); got {step:g}")
+        raise ValueError(
+            f"dt must divide one year into a whole number of samples (e.g. 1, 0.5, 0.25, 0.1); got {step:g}"
+        )
     four = _first_doubling(y, step, 4 * k1)
     if four is None:
         return False
@@ -298,8 +299,7 @@ def is_slow_takeoff(output, *, dt) -> bool:
     return four[1] <= one[0] + 1e-9
 
 
-def output_path(kind="hyperbolic", *, years=30.0, dt=0.25, growth=0.03, jump_year=20.0,
-                jump_growth=1.0):
+def output_path(kind="hyperbolic", *, years=30.0, dt=0.25, growth=0.03, jump_year=20.0, jump_growth=1.0):
     """An example world-output path, normalised to 1 at ``t = 0``.
 
     Parameters
@@ -333,9 +333,7 @@ def output_path(kind="hyperbolic", *, years=30.0, dt=0.25, growth=0.03, jump_yea
         y = np.exp(g * t)
     elif k == "hyperbolic":
         if span >= 1.0 / g:
-            raise ValueError(
-                f"years must be in (0, 1/growth) = (0, {1.0 / g:g}) for a hyperbolic path; "
-                f"got {span:g}")
+            raise ValueError(f"years must be in (0, 1/growth) = (0, {1.0 / g:g}) for a hyperbolic path; got {span:g}")
         y = 1.0 / (1.0 - g * t)
     else:
         y = np.exp(g * np.minimum(t, tj) + gj * np.maximum(t - tj, 0.0))
@@ -344,8 +342,7 @@ def output_path(kind="hyperbolic", *, years=30.0, dt=0.25, growth=0.03, jump_yea
     return t, y
 
 
-def sweep(*, tails=None, generations=None, radius=10.0, median_jump=CONTINUOUS_JUMP,
-          distribution="lognormal"):
+def sweep(*, tails=None, generations=None, radius=10.0, median_jump=CONTINUOUS_JUMP, distribution="lognormal"):
     """P(all aligned) over generations for several tail parameters (closed form).
 
     Parameters
@@ -366,8 +363,7 @@ def sweep(*, tails=None, generations=None, radius=10.0, median_jump=CONTINUOUS_J
     if generations is None:
         generations = np.arange(1, 21)
     xi = np.atleast_1d(real("tails", tails, lo=0.0, hi=_MAX_TAIL)).ravel()
-    g = np.atleast_1d(integer("generations", generations, lo=0, hi=_MAX_GENERATIONS,
-                              allow_array=True)).ravel()
+    g = np.atleast_1d(integer("generations", generations, lo=0, hi=_MAX_GENERATIONS, allow_array=True)).ravel()
     r = real("radius", radius, lo=0.0, hi=1e6, allow_array=False)
     m, _, dist = _jump_params(median_jump, 0.0, distribution, allow_array=False)
     p = np.atleast_1d(_cdf(r, m, xi, dist))

@@ -56,6 +56,7 @@ that does not depend on experience or on the schedule; learning from deployment 
 "tight feedback loop") that would make later steps safer is left out, as are competitors,
 capability growth during the rollout, and who exactly the users bearing the harm are.
 """
+
 from __future__ import annotations
 
 import math
@@ -76,6 +77,8 @@ __all__ = [
     "staged_schedule",
     "adaptation_path",
     "adaptation_gap",
+    "harm_per_year",
+    "peak_index",
     "peak_gap",
     "cumulative_harm",
     "delayed_benefit",
@@ -83,6 +86,8 @@ __all__ = [
     "cost_table",
     "best_schedule",
     "sweep",
+    "sweep_rates",
+    "staged_vs_sudden",
 ]
 
 #: Default simulated period in years (illustrative).
@@ -161,13 +166,14 @@ def staged_schedule(n_steps, *, total=1.0, spacing=SPACING, horizon=HORIZON, dt=
         releases[0] = size
     else:
         if gap < step - 1e-12:
-            raise ValueError(f"spacing must be at least dt={step:g} when n_steps > 1; "
-                             f"got {gap:g}")
+            raise ValueError(f"spacing must be at least dt={step:g} when n_steps > 1; got {gap:g}")
         idx = _release_indices(n, gap, step)
         if idx[-1] >= n_t:
             most = (h - step) / (n - 1)
-            raise ValueError(f"spacing must be in [{step:g}, {most:g}] so that all {n} steps "
-                             f"are released before horizon={h:g}; got {gap:g}")
+            raise ValueError(
+                f"spacing must be in [{step:g}, {most:g}] so that all {n} steps "
+                f"are released before horizon={h:g}; got {gap:g}"
+            )
         np.add.at(releases, idx, size / n)
     return np.cumsum(releases)
 
@@ -176,11 +182,11 @@ def _schedule(schedule):
     c = real("schedule", schedule, lo=0.0, hi=1e9)
     c = np.atleast_1d(c)
     if c.ndim > 2:
-        raise ValueError(f"schedule must be a 1-D array (or 2-D, one schedule per row); "
-                         f"got array with shape {c.shape}")
+        raise ValueError(f"schedule must be a 1-D array (or 2-D, one schedule per row); got array with shape {c.shape}")
     if np.any(np.diff(c, axis=-1) < 0):
-        raise ValueError("schedule must be non-decreasing along time (deployed capability "
-                         "stays deployed); got a decrease")
+        raise ValueError(
+            "schedule must be non-decreasing along time (deployed capability stays deployed); got a decrease"
+        )
     return c
 
 
@@ -198,12 +204,12 @@ def _adapt(c, lam, a0):
     block = max(1, min(n, int(_EXP_LIMIT / lam)))
     start = np.full(c.shape[:-1], float(a0))
     for b in range(0, n, block):
-        seg = c[..., b:b + block]
+        seg = c[..., b : b + block]
         m = seg.shape[-1]
         i = np.arange(m)
         cs = np.cumsum(seg * np.exp(lam * (i + 1)), axis=-1)
         before = np.concatenate([np.zeros(cs.shape[:-1] + (1,)), cs[..., :-1]], axis=-1)
-        out[..., b:b + m] = np.exp(-lam * i) * (start[..., None] + one_minus_a * before)
+        out[..., b : b + m] = np.exp(-lam * i) * (start[..., None] + one_minus_a * before)
         start = math.exp(-lam * m) * (start + one_minus_a * cs[..., -1])
     return out
 
@@ -233,14 +239,28 @@ def adaptation_gap(schedule, *, rate=RATE, dt=DT, initial=0.0) -> np.ndarray:
     return c - adaptation_path(c, rate=rate, dt=dt, initial=initial)
 
 
+def _harm(gap, exponent):
+    return np.maximum(gap, 0.0) ** exponent
+
+
+def harm_per_year(gap, *, exponent=1.0) -> np.ndarray:
+    """The harm borne per year at an adaptation ``gap``: ``max(gap, 0) ** exponent``.
+
+    This is the integrand of :func:`cumulative_harm`; ``gap`` is an array (e.g. from
+    :func:`adaptation_gap`), ``exponent`` in (0, 10] as there.
+    """
+    g = np.asarray(real("gap", gap), dtype=float)
+    p = real("exponent", exponent, lo=0.0, hi=10.0, lo_open=True, allow_array=False)
+    return _harm(g, p)
+
+
 def _components(c, rate, dt, a0, exponent):
     lam = rate * dt
     gap = c - _adapt(c, lam, a0)
     pos = np.maximum(gap, 0.0)
     peak = np.max(gap, axis=-1)
     # Within an interval the gap decays as G exp(-rate s): integral of G**p exp(-p rate s) ds.
-    per_interval = (np.sum(pos**exponent, axis=-1) * (-math.expm1(-exponent * lam))
-                    / (exponent * rate))
+    per_interval = np.sum(_harm(gap, exponent), axis=-1) * (-math.expm1(-exponent * lam)) / (exponent * rate)
     tail = (pos[..., -1] * math.exp(-lam)) ** exponent / (exponent * rate)
     harm = per_interval + tail
     delay = np.sum(c[..., -1:] - c, axis=-1) * dt
@@ -249,6 +269,14 @@ def _components(c, rate, dt, a0, exponent):
 
 def _scalar(x):
     return float(x) if np.ndim(x) == 0 else x
+
+
+def peak_index(schedule, *, rate=RATE, dt=DT, initial=0.0) -> int:
+    """Grid index of the largest adaptation gap of a 1-D ``schedule`` (the first, on ties)."""
+    gap = adaptation_gap(schedule, rate=rate, dt=dt, initial=initial)
+    if gap.ndim != 1:
+        raise ValueError(f"schedule must be a single (1-D) schedule for peak_index; got shape {gap.shape}")
+    return int(np.argmax(gap))
 
 
 def peak_gap(schedule, *, rate=RATE, dt=DT, initial=0.0):
@@ -286,8 +314,9 @@ def _weights(peak_weight, harm_weight, delay_weight, harm_exponent):
     )
 
 
-def cost(schedule, *, rate=RATE, dt=DT, initial=0.0, peak_weight=1.0, harm_weight=1.0,
-         delay_weight=1.0, harm_exponent=1.0):
+def cost(
+    schedule, *, rate=RATE, dt=DT, initial=0.0, peak_weight=1.0, harm_weight=1.0, delay_weight=1.0, harm_exponent=1.0
+):
     """The stated cost of a schedule.
 
     ``peak_weight * peak_gap + harm_weight * cumulative_harm(exponent=harm_exponent) +
@@ -302,8 +331,19 @@ def cost(schedule, *, rate=RATE, dt=DT, initial=0.0, peak_weight=1.0, harm_weigh
     return _scalar(wp * peak + wh * harm + wd * delay)
 
 
-def cost_table(*, n_steps=None, spacings=SPACING, total=1.0, horizon=HORIZON, dt=DT, rate=RATE,
-               peak_weight=1.0, harm_weight=1.0, delay_weight=1.0, harm_exponent=1.0):
+def cost_table(
+    *,
+    n_steps=None,
+    spacings=SPACING,
+    total=1.0,
+    horizon=HORIZON,
+    dt=DT,
+    rate=RATE,
+    peak_weight=1.0,
+    harm_weight=1.0,
+    delay_weight=1.0,
+    harm_exponent=1.0,
+):
     """Cost components of every staged schedule on a grid of step counts and spacings.
 
     Parameters
@@ -332,7 +372,7 @@ def cost_table(*, n_steps=None, spacings=SPACING, total=1.0, horizon=HORIZON, dt
     wp, wh, wd, p = _weights(peak_weight, harm_weight, delay_weight, harm_exponent)
     rows, combos = [], []
     for n in np.unique(ns):
-        for s in ([0.0] if n == 1 else np.unique(sp)):
+        for s in [0.0] if n == 1 else np.unique(sp):
             if n > 1:
                 if s < step - 1e-12:
                     continue
@@ -346,8 +386,10 @@ def cost_table(*, n_steps=None, spacings=SPACING, total=1.0, horizon=HORIZON, dt
             rows.append(np.cumsum(releases))
             combos.append((int(n), float(s)))
     if not rows:
-        raise ValueError("spacings must leave at least one schedule that fits within the "
-                         f"horizon={h:g} for the given n_steps; got none")
+        raise ValueError(
+            "spacings must leave at least one schedule that fits within the "
+            f"horizon={h:g} for the given n_steps; got none"
+        )
     peak, harm, delay = _components(np.array(rows), r, step, 0.0, p)
     table = pd.DataFrame(combos, columns=["n_steps", "spacing"])
     table["peak_gap"] = peak
@@ -357,21 +399,45 @@ def cost_table(*, n_steps=None, spacings=SPACING, total=1.0, horizon=HORIZON, dt
     return table
 
 
-def best_schedule(*, n_steps=None, spacings=SPACING, total=1.0, horizon=HORIZON, dt=DT,
-                  rate=RATE, peak_weight=1.0, harm_weight=1.0, delay_weight=1.0,
-                  harm_exponent=1.0) -> BestSchedule:
+def best_schedule(
+    *,
+    n_steps=None,
+    spacings=SPACING,
+    total=1.0,
+    horizon=HORIZON,
+    dt=DT,
+    rate=RATE,
+    peak_weight=1.0,
+    harm_weight=1.0,
+    delay_weight=1.0,
+    harm_exponent=1.0,
+) -> BestSchedule:
     """The staged schedule in :func:`cost_table`'s grid with the lowest stated cost.
 
     Ties go to fewer steps, then to the smaller spacing. Same parameters as
     :func:`cost_table`; returns a :class:`BestSchedule`.
     """
-    table = cost_table(n_steps=n_steps, spacings=spacings, total=total, horizon=horizon,
-                       dt=dt, rate=rate, peak_weight=peak_weight, harm_weight=harm_weight,
-                       delay_weight=delay_weight, harm_exponent=harm_exponent)
+    table = cost_table(
+        n_steps=n_steps,
+        spacings=spacings,
+        total=total,
+        horizon=horizon,
+        dt=dt,
+        rate=rate,
+        peak_weight=peak_weight,
+        harm_weight=harm_weight,
+        delay_weight=delay_weight,
+        harm_exponent=harm_exponent,
+    )
     row = table.iloc[int(np.argmin(table["cost"].to_numpy()))]
-    return BestSchedule(int(row["n_steps"]), float(row["spacing"]), float(row["cost"]),
-                        float(row["peak_gap"]), float(row["cumulative_harm"]),
-                        float(row["delayed_benefit"]))
+    return BestSchedule(
+        int(row["n_steps"]),
+        float(row["spacing"]),
+        float(row["cost"]),
+        float(row["peak_gap"]),
+        float(row["cumulative_harm"]),
+        float(row["delayed_benefit"]),
+    )
 
 
 def sweep(*, n_steps=(1, 3, 6), spacing=SPACING, total=1.0, horizon=HORIZON, dt=DT, rate=RATE):
@@ -385,8 +451,7 @@ def sweep(*, n_steps=(1, 3, 6), spacing=SPACING, total=1.0, horizon=HORIZON, dt=
     ns = np.atleast_1d(integer("n_steps", n_steps, lo=1, hi=_MAX_STEPS, allow_array=True)).ravel()
     t = time_grid(horizon=horizon, dt=dt)
     r, step = _rate_dt(rate, dt)
-    c = np.array([staged_schedule(int(n), total=total, spacing=spacing, horizon=horizon, dt=dt)
-                  for n in ns])
+    c = np.array([staged_schedule(int(n), total=total, spacing=spacing, horizon=horizon, dt=dt) for n in ns])
     a = _adapt(c, r * step, 0.0)
     k, n_t = c.shape
     values = np.stack([c, a, c - a])  # (quantity, schedule, time)
@@ -399,3 +464,60 @@ def sweep(*, n_steps=(1, 3, 6), spacing=SPACING, total=1.0, horizon=HORIZON, dt=
             "value": values.ravel(),
         }
     )
+
+
+def sweep_rates(*, n_steps=(1, 3, 6), spacing=SPACING, rates=(RATE,), total=1.0, horizon=HORIZON, dt=DT):
+    """:func:`sweep` for each adaptation rate in ``rates``, stacked, with a column ``rate``."""
+    rs = np.atleast_1d(real("rates", rates, lo=0.0, hi=1000.0, lo_open=True)).ravel()
+    return pd.concat(
+        [
+            sweep(n_steps=n_steps, spacing=spacing, total=total, horizon=horizon, dt=dt, rate=float(r)).assign(
+                rate=float(r)
+            )
+            for r in rs
+        ],
+        ignore_index=True,
+    )
+
+
+def staged_vs_sudden(
+    *, n_steps=None, spacing=SPACING, rates=(RATE,), exponents=(1.0,), total=1.0, horizon=HORIZON, dt=DT
+):
+    """Largest gap and cumulative harm of each staged schedule next to the sudden release's.
+
+    For every adaptation rate in ``rates`` and harm exponent in ``exponents``: the staged
+    schedules of :func:`cost_table` (``n_steps`` releases ``spacing`` years apart; it must
+    include 1, the sudden release).
+
+    Returns
+    -------
+    pandas.DataFrame with columns ``n_steps``, ``peak_gap``, ``cumulative_harm``, ``rate``,
+    ``exponent``, ``sudden_peak`` and ``sudden_harm``; one row per (rate, exponent, n_steps).
+    """
+    rs = np.atleast_1d(real("rates", rates, lo=0.0, hi=1000.0, lo_open=True)).ravel()
+    ps = np.atleast_1d(real("exponents", exponents, lo=0.0, hi=10.0, lo_open=True)).ravel()
+    rows = []
+    for r in rs:
+        for p in ps:
+            table = cost_table(
+                n_steps=n_steps,
+                spacings=spacing,
+                total=total,
+                horizon=horizon,
+                dt=dt,
+                rate=float(r),
+                harm_exponent=float(p),
+            )
+            sudden = table[table["n_steps"] == 1]
+            if sudden.empty:
+                raise ValueError(f"n_steps must include 1 (the sudden release) to compare with it; got {n_steps!r}")
+            first = sudden.iloc[0]
+            rows.append(
+                table.loc[:, ["n_steps", "peak_gap", "cumulative_harm"]].assign(
+                    rate=float(r),
+                    exponent=float(p),
+                    sudden_peak=first["peak_gap"],
+                    sudden_harm=first["cumulative_harm"],
+                )
+            )
+    return pd.concat(rows, ignore_index=True)

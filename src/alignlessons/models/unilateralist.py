@@ -44,6 +44,7 @@ Normal probabilities use ``math.erfc`` (vectorised with ``numpy.frompyfunc``) in
 log space, so ``Phi(x) ** N`` stays accurate for large ``N``; quantiles use a rational
 starting point (Abramowitz & Stegun 26.2.23) refined by Newton steps.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,6 +73,8 @@ __all__ = [
 MODES = ("release", "block")
 #: :func:`sweep` policies: everyone uses the given threshold, or the conforming one.
 POLICIES = ("naive", "conforming")
+#: Default true values of :func:`sweep` (a tuple: a default argument must not be mutable).
+_SWEEP_TRUE_VALUES = tuple(np.round(np.linspace(-3.0, 3.0, 61), 4).tolist())
 
 _MAX_AGENTS = 1_000_000
 _MAX_SIMULATED_AGENTS = 10_000
@@ -103,8 +106,7 @@ def _log_cdf(x):
     """log Phi(x) without cancellation at either end."""
     x = np.asarray(x, float)
     with np.errstate(divide="ignore"):
-        return np.where(x > 0, np.log1p(-_sf(np.maximum(x, 0.0))),
-                        np.log(_cdf(np.minimum(x, 0.0))))
+        return np.where(x > 0, np.log1p(-_sf(np.maximum(x, 0.0))), np.log(_cdf(np.minimum(x, 0.0))))
 
 
 def _log_pdf(x):
@@ -116,11 +118,10 @@ def _isf(q, qc):
     """x with Q(x) = q, given q in (0, 1) and its complement qc = 1 - q (both accurate)."""
     q, qc = np.broadcast_arrays(np.asarray(q, float), np.asarray(qc, float))
     upper = q <= 0.5
-    p = np.where(upper, q, qc)                       # the tail probability, <= 1/2
+    p = np.where(upper, q, qc)  # the tail probability, <= 1/2
     # Abramowitz & Stegun 26.2.23 (|error| < 4.5e-4), then Newton steps on log Q(x) = log p
     t = np.sqrt(-2.0 * np.log(p))
-    x = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (
-        1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t ** 3)
+    x = t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1.0 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t**3)
     log_p = np.log(p)
     for _ in range(4):
         sf = _sf(x)
@@ -144,10 +145,6 @@ def _mode(mode: Any) -> str:
     return choice("mode", mode, MODES)
 
 
-_broadcast = broadcast
-_as_result = as_result
-
-
 def _happens(n, v, sd, t, mode: str) -> np.ndarray:
     """P(initiative happens | V = v); inputs already validated, arrays broadcast."""
     if mode == "release":
@@ -158,8 +155,7 @@ def _happens(n, v, sd, t, mode: str) -> np.ndarray:
 # ------------------------------------------------------------------ closed forms
 
 
-def p_any_acts(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0,
-               threshold: Any = 0.0) -> float | np.ndarray:
+def p_any_acts(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold: Any = 0.0) -> float | np.ndarray:
     """Probability that at least one of ``n_agents`` acts (the initiative is released).
 
     ``1 - Phi((threshold - true_value) / noise_sd) ** n_agents``.
@@ -192,12 +188,11 @@ def p_any_acts(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0,
     v = real("true_value", true_value)
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
-    arrs = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(_happens(*arrs, "release"), n, v, sd, t)
+    bn, bv, bsd, bt = broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return as_result(_happens(bn, bv, bsd, bt, "release"), n, v, sd, t)
 
 
-def p_blocked(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0,
-              threshold: Any = 0.0) -> float | np.ndarray:
+def p_blocked(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold: Any = 0.0) -> float | np.ndarray:
     """Spoiler variant: probability that at least one agent blocks the initiative.
 
     Each agent vetoes if its estimate is below ``threshold``:
@@ -225,13 +220,13 @@ def p_blocked(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0,
     v = real("true_value", true_value)
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
-    arrs = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(-np.expm1(arrs[0] * _log_cdf((arrs[1] - arrs[3]) / arrs[2])),
-                      n, v, sd, t)
+    arrs = broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return as_result(-np.expm1(arrs[0] * _log_cdf((arrs[1] - arrs[3]) / arrs[2])), n, v, sd, t)
 
 
-def p_happens(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold: Any = 0.0,
-              mode: str = "release") -> float | np.ndarray:
+def p_happens(
+    n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold: Any = 0.0, mode: str = "release"
+) -> float | np.ndarray:
     """Probability that the initiative happens, in either mode.
 
     ``mode="release"`` gives :func:`p_any_acts`; ``mode="block"`` gives
@@ -259,12 +254,13 @@ def p_happens(n_agents: Any, true_value: Any, *, noise_sd: Any = 1.0, threshold:
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
     md = _mode(mode)
-    arrs = _broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
-    return _as_result(_happens(*arrs, md), n, v, sd, t)
+    bn, bv, bsd, bt = broadcast(n_agents=n, true_value=v, noise_sd=sd, threshold=t)
+    return as_result(_happens(bn, bv, bsd, bt, md), n, v, sd, t)
 
 
-def conforming_threshold(n_agents: Any, *, noise_sd: Any = 1.0, target: Any = 0.5,
-                         mode: str = "release") -> float | np.ndarray:
+def conforming_threshold(
+    n_agents: Any, *, noise_sd: Any = 1.0, target: Any = 0.5, mode: str = "release"
+) -> float | np.ndarray:
     """Threshold that brings ``P(initiative happens | V = 0)`` back to ``target``.
 
     ``"release"``: solves ``1 - Phi(T / sigma) ** N = target``, i.e.
@@ -298,23 +294,23 @@ def conforming_threshold(n_agents: Any, *, noise_sd: Any = 1.0, target: Any = 0.
     sd = _sd("noise_sd", noise_sd)
     tg = real("target", target, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     md = _mode(mode)
-    n_b, sd_b, tg_b = _broadcast(n_agents=n, noise_sd=sd, target=tg)
+    n_b, sd_b, tg_b = broadcast(n_agents=n, noise_sd=sd, target=tg)
     if md == "release":
-        log_qc = np.log1p(-tg_b) / n_b          # log of Phi(T/sigma)
+        log_qc = np.log1p(-tg_b) / n_b  # log of Phi(T/sigma)
     else:
-        log_qc = np.log(tg_b) / n_b             # log of Phi(-T/sigma)
+        log_qc = np.log(tg_b) / n_b  # log of Phi(-T/sigma)
     qc, q = np.exp(log_qc), -np.expm1(log_qc)
-    x = _isf(q, qc)                              # Q(x) = q, Phi(x) = qc
+    x = _isf(q, qc)  # Q(x) = q, Phi(x) = qc
     t = sd_b * (x if md == "release" else -x)
-    return _as_result(t, n, sd, tg)
+    return as_result(t, n, sd, tg)
 
 
 # ------------------------------------------------------------------ expected value
 
 _H = 0.02
-_Z = np.arange(-9.0, 9.0 + _H / 2, _H)          # prior quantiles, for noise_sd >= prior_sd
+_Z = np.arange(-9.0, 9.0 + _H / 2, _H)  # prior quantiles, for noise_sd >= prior_sd
 _W_Z = _H * np.exp(_log_pdf(_Z))
-_T = np.arange(-9.0, 10.0 + _H / 2, _H)         # extreme-noise quantiles, otherwise
+_T = np.arange(-9.0, 10.0 + _H / 2, _H)  # extreme-noise quantiles, otherwise
 _LOG_CDF_T = _log_cdf(_T)
 _LOG_PDF_T = _log_pdf(_T)
 
@@ -342,9 +338,15 @@ def _ev_over_noise(n, m, s, sd, t, mode):
     return _H * np.sum(g * dens, axis=1)
 
 
-def expected_value(n_agents: Any, *, prior_mean: Any = 0.0, prior_sd: Any = 1.0,
-                   noise_sd: Any = 1.0, threshold: Any = 0.0,
-                   mode: str = "release") -> float | np.ndarray:
+def expected_value(
+    n_agents: Any,
+    *,
+    prior_mean: Any = 0.0,
+    prior_sd: Any = 1.0,
+    noise_sd: Any = 1.0,
+    threshold: Any = 0.0,
+    mode: str = "release",
+) -> float | np.ndarray:
     """Expected value of the outcome, ``E[V * 1{initiative happens}]``, under a normal prior.
 
     ``V ~ Normal(prior_mean, prior_sd**2)``; the status quo is worth 0, so a positive result
@@ -387,7 +389,7 @@ def expected_value(n_agents: Any, *, prior_mean: Any = 0.0, prior_sd: Any = 1.0,
     sd = _sd("noise_sd", noise_sd)
     t = real("threshold", threshold)
     md = _mode(mode)
-    arrs = _broadcast(n_agents=n, prior_mean=m, prior_sd=s, noise_sd=sd, threshold=t)
+    arrs = broadcast(n_agents=n, prior_mean=m, prior_sd=s, noise_sd=sd, threshold=t)
     shape = arrs[0].shape
     n_f, m_f, s_f, sd_f, t_f = (a.ravel() for a in arrs)
     out = np.empty(n_f.shape)
@@ -395,7 +397,7 @@ def expected_value(n_agents: Any, *, prior_mean: Any = 0.0, prior_sd: Any = 1.0,
     for mask, fn in ((over_prior, _ev_over_prior), (~over_prior, _ev_over_noise)):
         if np.any(mask):
             out[mask] = fn(n_f[mask], m_f[mask], s_f[mask], sd_f[mask], t_f[mask], md)
-    return _as_result(out.reshape(shape), n, m, s, sd, t)
+    return as_result(out.reshape(shape), n, m, s, sd, t)
 
 
 # ------------------------------------------------------------------ simulation
@@ -420,9 +422,16 @@ class UnilateralistSimulation:
     n_draws: int
 
 
-def simulate(n_agents: int, true_value: float, *, noise_sd: float = 1.0,
-             threshold: float = 0.0, mode: str = "release", n_draws: int = 100_000,
-             seed: int | None = None) -> UnilateralistSimulation:
+def simulate(
+    n_agents: int,
+    true_value: float,
+    *,
+    noise_sd: float = 1.0,
+    threshold: float = 0.0,
+    mode: str = "release",
+    n_draws: int = 100_000,
+    seed: int | None = None,
+) -> UnilateralistSimulation:
     """Simulate the agents' decisions ``n_draws`` times for a fixed true value.
 
     Each trial draws every agent's estimate ``true_value + noise_sd * Normal(0, 1)`` and
@@ -470,9 +479,7 @@ def simulate(n_agents: int, true_value: float, *, noise_sd: float = 1.0,
             happened += int(np.count_nonzero(estimates.min(axis=0) >= t))
         done += m
     p = happened / draws
-    return UnilateralistSimulation(initiative_rate=p,
-                                   standard_error=math.sqrt(p * (1.0 - p) / draws),
-                                   n_draws=draws)
+    return UnilateralistSimulation(initiative_rate=p, standard_error=math.sqrt(p * (1.0 - p) / draws), n_draws=draws)
 
 
 # ------------------------------------------------------------------ sweep
@@ -483,8 +490,7 @@ def _strings(name: str, value: Any, options: tuple[str, ...]) -> list[str]:
     try:
         items = list(items)
     except TypeError:
-        raise ValueError(f"{name} must be one of {options} or a sequence of them; "
-                         f"got {value!r}") from None
+        raise ValueError(f"{name} must be one of {options} or a sequence of them; got {value!r}") from None
     if not items:
         raise ValueError(f"{name} must not be empty; got []")
     return [choice(name, x, options) for x in items]
@@ -493,15 +499,20 @@ def _strings(name: str, value: Any, options: tuple[str, ...]) -> list[str]:
 def _flat(arr: Any, name: str) -> np.ndarray:
     arr = np.atleast_1d(arr)
     if arr.ndim != 1:
-        raise ValueError(f"{name} must be a number or a flat sequence; got array with shape "
-                         f"{arr.shape}")
+        raise ValueError(f"{name} must be a number or a flat sequence; got array with shape {arr.shape}")
     return arr
 
 
-def sweep(*, n_agents: Any = (1, 2, 5, 10),
-          true_value: Any = np.round(np.linspace(-3.0, 3.0, 61), 4),
-          noise_sd: float = 1.0, threshold: float = 0.0, target: float = 0.5,
-          mode: Any = MODES, policy: Any = POLICIES) -> pd.DataFrame:
+def sweep(
+    *,
+    n_agents: Any = (1, 2, 5, 10),
+    true_value: Any = _SWEEP_TRUE_VALUES,
+    noise_sd: float = 1.0,
+    threshold: float = 0.0,
+    target: float = 0.5,
+    mode: Any = MODES,
+    policy: Any = POLICIES,
+) -> pd.DataFrame:
     """Tidy table of ``P(initiative happens)`` against the true value.
 
     Parameters
@@ -537,8 +548,7 @@ def sweep(*, n_agents: Any = (1, 2, 5, 10),
     vs = _flat(real("true_value", true_value), "true_value")
     sd = _sd("noise_sd", noise_sd, allow_array=False)
     t0 = real("threshold", threshold, allow_array=False)
-    tg = real("target", target, lo=0.0, hi=1.0, lo_open=True, hi_open=True,
-              allow_array=False)
+    tg = real("target", target, lo=0.0, hi=1.0, lo_open=True, hi_open=True, allow_array=False)
     modes = _strings("mode", mode, MODES)
     policies = _strings("policy", policy, POLICIES)
     n_g, v_g = (a.ravel() for a in np.meshgrid(ns, vs, indexing="ij"))
@@ -549,12 +559,16 @@ def sweep(*, n_agents: Any = (1, 2, 5, 10),
                 t_g = np.full(n_g.shape, t0)
             else:
                 t_g = np.asarray(conforming_threshold(n_g, noise_sd=sd, target=tg, mode=md))
-            frames.append(pd.DataFrame({
-                "n_agents": n_g.astype(int),
-                "true_value": v_g.astype(float),
-                "mode": md,
-                "policy": pol,
-                "threshold": t_g,
-                "p_happens": _happens(n_g.astype(float), v_g, sd, t_g, md),
-            }))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "n_agents": n_g.astype(int),
+                        "true_value": v_g.astype(float),
+                        "mode": md,
+                        "policy": pol,
+                        "threshold": t_g,
+                        "p_happens": _happens(n_g.astype(float), v_g, sd, t_g, md),
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)

@@ -22,6 +22,7 @@ How a submission is graded (``alignlessons.grading.configure`` wires this into n
 
 This module is imported by the kernel launcher, so it must stay cheap to import (stdlib only).
 """
+
 from __future__ import annotations
 
 import os
@@ -29,6 +30,8 @@ import shutil
 
 KERNEL_NAME = "alignlessons-sandbox"
 KERNEL_DISPLAY_NAME = "Python 3 (alignlessons grading sandbox)"
+#: The kernel provisioner that builds the jail (entry point; :mod:`.provisioner`).
+PROVISIONER_NAME = "alignlessons-sandbox-provisioner"
 
 #: Paths inside the jail.
 JAIL_RUN = "/run/alignlessons"
@@ -54,8 +57,7 @@ def bwrap_path(candidate: str | None = None) -> str | None:
     """The bubblewrap executable to use, or None if it is not installed."""
     if candidate:
         return candidate if os.path.isfile(candidate) and os.access(candidate, os.X_OK) else None
-    return shutil.which("bwrap") or next(
-        (p for p in ("/usr/bin/bwrap", "/bin/bwrap") if os.access(p, os.X_OK)), None)
+    return shutil.which("bwrap") or next((p for p in ("/usr/bin/bwrap", "/bin/bwrap") if os.access(p, os.X_OK)), None)
 
 
 def available() -> bool:
@@ -76,19 +78,47 @@ def probe() -> str | None:
         if bwrap is None:
             _PROBE.append("bubblewrap (bwrap) is not installed")
         else:
-            cmd = [bwrap, "--unshare-user", "--unshare-net", "--unshare-pid", "--die-with-parent",
-                   "--ro-bind", "/usr", "/usr", "--proc", "/proc", "--dev", "/dev",
-                   "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
-                   "--symlink", "usr/lib64", "/lib64", "--", "/usr/bin/env", "true"]
+            cmd = [
+                bwrap,
+                "--unshare-user",
+                "--unshare-net",
+                "--unshare-pid",
+                "--die-with-parent",
+                "--ro-bind",
+                "/usr",
+                "/usr",
+                "--proc",
+                "/proc",
+                "--dev",
+                "/dev",
+                "--symlink",
+                "usr/bin",
+                "/bin",
+                "--symlink",
+                "usr/lib",
+                "/lib",
+                "--symlink",
+                "usr/lib64",
+                "/lib64",
+                "--",
+                "/usr/bin/env",
+                "true",
+            ]
             try:
                 proc = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
-                _PROBE.append(None if proc.returncode == 0 else
-                              f"bwrap cannot create a jail here: {proc.stderr.strip()[:300]}")
+                _PROBE.append(
+                    None if proc.returncode == 0 else f"bwrap cannot create a jail here: {proc.stderr.strip()[:300]}"
+                )
             except (OSError, subprocess.TimeoutExpired) as exc:
                 _PROBE.append(f"bwrap cannot create a jail here: {exc}")
     return _PROBE[0]
 
 
 __all__ = [
-    "KERNEL_NAME", "SandboxUnavailable", "available", "bwrap_path", "probe", "UNAVAILABLE_MESSAGE",
+    "KERNEL_NAME",
+    "SandboxUnavailable",
+    "available",
+    "bwrap_path",
+    "probe",
+    "UNAVAILABLE_MESSAGE",
 ]

@@ -11,6 +11,7 @@ re-raised in the test kernel as the nearest built-in exception with the student'
 Whatever the student kernel sends is only ever decoded as data, with size limits and a time
 limit per request.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -78,13 +79,12 @@ def _call_here(fn, args_data, kwargs_data, register=None) -> dict:
     kwargs = {k: decoder(v) for k, v in kwargs_data}
     try:
         result = fn(*args, **kwargs)
-    except _BaseException as exc:  # noqa: BLE001 - the student's exception, sent back
+    except _BaseException as exc:  # the student's exception, sent back
         return {"raise": _describe(exc)}
     try:
         return {"ok": codec.Encoder(register)(result)}
-    except _BaseException as exc:  # noqa: BLE001
-        return {"raise": {"types": ["TypeError"],
-                          "message": f"the returned value cannot be checked: {exc}"}}
+    except _BaseException as exc:
+        return {"raise": {"types": ["TypeError"], "message": f"the returned value cannot be checked: {exc}"}}
 
 
 class _Sink:
@@ -167,16 +167,17 @@ def isolated_call(fn, args_data, kwargs_data, *, timeout: float, max_bytes: int)
             try:
                 reply = _call_here(fn, args_data, kwargs_data, None)
                 data = codec.dumps(reply)
-            except _BaseException as exc:  # noqa: BLE001
+            except _BaseException as exc:
                 data = codec.dumps({"raise": _describe(exc)})
             if len(data) > max_bytes:
-                data = codec.dumps({"raise": {"types": ["ValueError"], "message":
-                                              "the returned value is too large to be checked"}})
+                data = codec.dumps(
+                    {"raise": {"types": ["ValueError"], "message": "the returned value is too large to be checked"}}
+                )
             view = memoryview(_HEADER.pack(len(data)) + data)
             while view:
                 n = os.write(write_end, view)
                 view = view[n:]
-        except _BaseException:  # noqa: BLE001
+        except _BaseException:
             code = 70
         finally:
             os._exit(code)
@@ -186,8 +187,9 @@ def isolated_call(fn, args_data, kwargs_data, *, timeout: float, max_bytes: int)
         while True:
             left = deadline - _monotonic()
             if left <= 0:
-                return {"raise": {"types": ["TimeoutError"],
-                                  "message": f"your code did not return within {timeout:g} s"}}
+                return {
+                    "raise": {"types": ["TimeoutError"], "message": f"your code did not return within {timeout:g} s"}
+                }
             ready, _, _ = select.select([read_end], [], [], min(left, 1.0))
             if not ready:
                 continue
@@ -197,7 +199,7 @@ def isolated_call(fn, args_data, kwargs_data, *, timeout: float, max_bytes: int)
             chunks.append(chunk)
             got = sum(len(c) for c in chunks)
             if size is None and got >= _HEADER.size:
-                (size,) = _HEADER.unpack(b"".join(chunks)[:_HEADER.size])
+                (size,) = _HEADER.unpack(b"".join(chunks)[: _HEADER.size])
                 if size > max_bytes:
                     break
             if size is not None and got >= _HEADER.size + size:
@@ -214,10 +216,14 @@ def isolated_call(fn, args_data, kwargs_data, *, timeout: float, max_bytes: int)
             pass
     data = b"".join(chunks)
     if size is None or len(data) < _HEADER.size + size or size > max_bytes:
-        return {"raise": {"types": ["RuntimeError"], "message":
-                          "your code ended the process (or exceeded a limit) while a test called it"}}
+        return {
+            "raise": {
+                "types": ["RuntimeError"],
+                "message": "your code ended the process (or exceeded a limit) while a test called it",
+            }
+        }
     try:
-        return codec.loads(data[_HEADER.size:_HEADER.size + size])
+        return codec.loads(data[_HEADER.size : _HEADER.size + size])
     except (ValueError, codec.CodecError):
         return {"raise": {"types": ["RuntimeError"], "message": "the answer could not be read"}}
 
@@ -228,8 +234,9 @@ def _monotonic() -> float:
     return time.monotonic()
 
 
-def serve(fd: int, namespace, *, max_bytes: int | None = None, isolate: bool = True,
-          call_timeout: float = 60.0) -> threading.Thread:
+def serve(
+    fd: int, namespace, *, max_bytes: int | None = None, isolate: bool = True, call_timeout: float = 60.0
+) -> threading.Thread:
     """Answer the test kernel's requests on ``fd`` in a background thread. ``namespace()``
     returns the student's global namespace. With ``isolate`` each call a test makes runs in a
     forked copy of the process (:func:`isolated_call`)."""
@@ -253,7 +260,7 @@ def serve(fd: int, namespace, *, max_bytes: int | None = None, isolate: bool = T
                     continue
                 try:
                     values[name] = codec.Encoder(register)(ns[name])
-                except _BaseException as exc:  # noqa: BLE001 - report, do not die
+                except _BaseException as exc:  # report, do not die
                     values[name] = {"$t": "opaque", "type": "unencodable", "repr": _str(exc)[:200]}
             return {"values": values, "missing": missing}
         if op == "call":
@@ -261,8 +268,9 @@ def serve(fd: int, namespace, *, max_bytes: int | None = None, isolate: bool = T
             if fn is None:
                 return {"raise": {"types": ["RuntimeError"], "message": "unknown function"}}
             if isolate:
-                return isolated_call(fn, request.get("args", []), request.get("kwargs", []),
-                                     timeout=call_timeout, max_bytes=limit)
+                return isolated_call(
+                    fn, request.get("args", []), request.get("kwargs", []), timeout=call_timeout, max_bytes=limit
+                )
             return _call_here(fn, request.get("args", []), request.get("kwargs", []), register)
         return {"raise": {"types": ["RuntimeError"], "message": "bad request"}}
 
@@ -274,7 +282,7 @@ def serve(fd: int, namespace, *, max_bytes: int | None = None, isolate: bool = T
                 return
             try:
                 reply = answer(request)
-            except _BaseException as exc:  # noqa: BLE001
+            except _BaseException as exc:
                 reply = {"raise": _describe(exc)}
             try:
                 _send(sock, reply)
@@ -304,9 +312,8 @@ class _Client:
                 self.sock.settimeout(self.timeout)
                 _send(self.sock, obj)
                 return _recv(self.sock, self.max_bytes)
-            except socket.timeout:
-                self.broken = ("the student's code did not answer within "
-                               f"{self.timeout:g} s; later checks cannot run")
+            except TimeoutError:
+                self.broken = f"the student's code did not answer within {self.timeout:g} s; later checks cannot run"
                 raise StudentCodeTimeout(f"your code did not return within {self.timeout:g} s") from None
             except (EOFError, OSError) as exc:
                 self.broken = f"the student's kernel is not running ({exc})"
@@ -392,8 +399,14 @@ def _call_remote(ref: int, name: str, args, kwargs, generation: int | None = Non
     if _client is None or (generation is not None and generation != _generation[0]):
         raise StudentKernelUnavailable("no student kernel is connected")
     encoder = codec.Encoder()
-    reply = _client.request({"op": "call", "ref": ref, "args": [encoder(a) for a in args],
-                             "kwargs": [[k, encoder(v)] for k, v in kwargs.items()]})
+    reply = _client.request(
+        {
+            "op": "call",
+            "ref": ref,
+            "args": [encoder(a) for a in args],
+            "kwargs": [[k, encoder(v)] for k, v in kwargs.items()],
+        }
+    )
     if not _isinstance(reply, dict):
         raise StudentKernelUnavailable("malformed answer")
     if "raise" in reply:
@@ -416,17 +429,15 @@ def _remote(d: dict, decoder=None):
     ``inspect.getsource`` gives the student's source text and ``inspect.signature`` the
     student's parameters, as they would in the student's own kernel."""
     import inspect
-    import linecache
-
     import keyword
+    import linecache
 
     name = d.get("name")
     if not (_isinstance(name, _str) and name.isidentifier() and not keyword.iskeyword(name)):
         name = "function"
     _counter[0] += 1
     filename = f"<student code {_counter[0]}: {name}>"
-    scope = {"_call_remote": _call_remote, "_ref": int(d["ref"]), "__name__": "__main__",
-             "_generation": _generation[0]}
+    scope = {"_call_remote": _call_remote, "_ref": int(d["ref"]), "__name__": "__main__", "_generation": _generation[0]}
     source = d.get("source")
     # The call line lies past the end of the student's source, so tracebacks show no wrong line
     # for this frame, while inspect.getsource (which starts at the def) shows the student's code.
@@ -472,8 +483,9 @@ def fetch(namespace: dict, names, answers=()) -> list[str]:
     if _client is None:
         raise StudentKernelUnavailable("no student kernel is connected")
     answers = set(answers)
-    wanted = [n for n in names
-              if n in answers or ((n not in namespace or n in _fetched) and n not in builtins.__dict__)]
+    wanted = [
+        n for n in names if n in answers or ((n not in namespace or n in _fetched) and n not in builtins.__dict__)
+    ]
     if not wanted:
         return []
     reply = _client.request({"op": "get", "names": wanted})

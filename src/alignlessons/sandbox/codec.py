@@ -12,6 +12,7 @@ two stand-ins: a *remote function* (calls go back to the student kernel) and an
 Decoding never runs code that came from the other side: no pickle, no ``eval``, no object
 arrays from raw memory; sizes and nesting depth are bounded.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,15 +36,25 @@ _Decimal, _Fraction = decimal.Decimal, fractions.Fraction
 _date, _datetime, _time, _timedelta = _dt.date, _dt.datetime, _dt.time, _dt.timedelta
 _EllipsisType, _NotImplementedType = _type(Ellipsis), _type(NotImplemented)
 _ModuleType = _type(sys)
-_ITERATORS = (_type(x for x in ()), map, filter, zip, enumerate, reversed, _type({}.keys()),
-              _type({}.values()), _type({}.items()), _type(iter([])), _type(iter(())),
-              _type(iter(range(0))))
+_ITERATORS = (
+    _type(x for x in ()),
+    map,
+    filter,
+    zip,
+    enumerate,
+    reversed,
+    _type({}.keys()),
+    _type({}.values()),
+    _type({}.items()),
+    _type(iter([])),
+    _type(iter(())),
+    _type(iter(range(0))),
+)
 MAX_ITEMS = 1_000_000
 
 MAX_DEPTH = 64
 SAFE_ARRAY_KINDS = "biufcmMSU"
-ALLOWED_TYPE_MODULES = ("builtins", "numpy", "pandas", "datetime", "decimal", "fractions",
-                        "collections", "math")
+ALLOWED_TYPE_MODULES = ("builtins", "numpy", "pandas", "datetime", "decimal", "fractions", "collections", "math")
 
 
 def module_allowed(name: str) -> bool:
@@ -53,8 +64,10 @@ def module_allowed(name: str) -> bool:
         return False
     top = name.split(".")[0]
     if top == "alignlessons":
-        return not (name.startswith("alignlessons.sandbox") or name in (
-            "alignlessons.grading", "alignlessons.course", "alignlessons.cli", "alignlessons.tooling"))
+        return not (
+            name.startswith("alignlessons.sandbox")
+            or name in ("alignlessons.grading", "alignlessons.course", "alignlessons.cli", "alignlessons.tooling")
+        )
     return top in ALLOWED_TYPE_MODULES and top != "builtins"
 
 
@@ -129,8 +142,7 @@ class Encoder:
             if _isinstance(obj, np.generic):
                 dtype = obj.dtype
                 if _array_ok(dtype):
-                    return {"$t": "npscalar", "dtype": dtype.str,
-                            "b64": _b64encode(np.asarray(obj).tobytes()).decode()}
+                    return {"$t": "npscalar", "dtype": dtype.str, "b64": _b64encode(np.asarray(obj).tobytes()).decode()}
                 return self.encode(obj.item(), depth + 1)
             if _isinstance(obj, np.dtype):
                 return {"$t": "npdtype", "v": obj.str} if _array_ok(obj) else self._opaque(obj)
@@ -146,11 +158,12 @@ class Encoder:
         if _isinstance(obj, _complex):
             return {"$t": "complex", "v": [_complex.__complex__(obj).real, _complex.__complex__(obj).imag]}
         if _isinstance(obj, (_bytes, _bytearray)):
-            return {"$t": "bytes" if _isinstance(obj, _bytes) else "bytearray",
-                    "b64": _b64encode(_bytes(obj)).decode()}
+            return {"$t": "bytes" if _isinstance(obj, _bytes) else "bytearray", "b64": _b64encode(_bytes(obj)).decode()}
         if _isinstance(obj, _dict):
-            return {"$t": "dict", "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)]
-                                        for k, v in _dict.items(obj)]}
+            return {
+                "$t": "dict",
+                "v": [[self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in _dict.items(obj)],
+            }
         for kind, tag in ((_list, "list"), (_tuple, "tuple"), (_frozenset, "frozenset"), (_set, "set")):
             if _isinstance(obj, kind):
                 return {"$t": tag, "v": [self.encode(v, depth + 1) for v in kind.__iter__(obj)]}
@@ -180,8 +193,10 @@ class Encoder:
         if _isinstance(obj, _Decimal):
             return {"$t": "decimal", "v": _str(obj)}
         if _isinstance(obj, _Fraction):
-            return {"$t": "fraction", "v": [self.encode(_int(obj.numerator), depth + 1),
-                                            self.encode(_int(obj.denominator), depth + 1)]}
+            return {
+                "$t": "fraction",
+                "v": [self.encode(_int(obj.numerator), depth + 1), self.encode(_int(obj.denominator), depth + 1)],
+            }
         if t is _ModuleType:
             return {"$t": "module", "name": _str(obj.__name__)}
         if _isinstance(obj, _type):
@@ -196,8 +211,11 @@ class Encoder:
         """A reference to a student's function, with its name, source text and signature
         (so that tests may call it, and inspect it as they would in one kernel)."""
         name = _getattr(obj, "__name__", None)
-        out = {"$t": "callable", "ref": self.register(obj),
-               "name": name if _isinstance(name, _str) and name.isidentifier() else "function"}
+        out = {
+            "$t": "callable",
+            "ref": self.register(obj),
+            "name": name if _isinstance(name, _str) and name.isidentifier() else "function",
+        }
         try:
             import inspect
 
@@ -237,10 +255,17 @@ class Encoder:
 
     def _array(self, arr, np, depth):
         if _array_ok(arr.dtype):
-            return {"$t": "ndarray", "dtype": arr.dtype.str, "shape": _list(arr.shape),
-                    "b64": _b64encode(np.ascontiguousarray(arr).tobytes()).decode()}
-        return {"$t": "ndarray_obj", "shape": _list(arr.shape),
-                "v": [self.encode(x, depth + 1) for x in arr.ravel().tolist()]}
+            return {
+                "$t": "ndarray",
+                "dtype": arr.dtype.str,
+                "shape": _list(arr.shape),
+                "b64": _b64encode(np.ascontiguousarray(arr).tobytes()).decode(),
+            }
+        return {
+            "$t": "ndarray_obj",
+            "shape": _list(arr.shape),
+            "v": [self.encode(x, depth + 1) for x in arr.ravel().tolist()],
+        }
 
     def _values(self, values, np, depth):
         arr = np.asarray(values)
@@ -256,24 +281,36 @@ class Encoder:
         if _isinstance(obj, pd.Timedelta):
             return {"$t": "pdtimedelta", "ns": _int(obj.value)}
         if _isinstance(obj, pd.MultiIndex):
-            return {"$t": "multiindex", "tuples": self.encode(_list(obj), depth + 1),
-                    "names": self.encode(_list(obj.names), depth + 1)}
+            return {
+                "$t": "multiindex",
+                "tuples": self.encode(_list(obj), depth + 1),
+                "names": self.encode(_list(obj.names), depth + 1),
+            }
         if _isinstance(obj, pd.RangeIndex):
-            return {"$t": "rangeindex", "v": [obj.start, obj.stop, obj.step],
-                    "name": self.encode(obj.name, depth + 1)}
+            return {"$t": "rangeindex", "v": [obj.start, obj.stop, obj.step], "name": self.encode(obj.name, depth + 1)}
         if _isinstance(obj, pd.Index):
-            return {"$t": "index", "values": self._values(obj.to_numpy(), np, depth + 1),
-                    "dtype": _str(obj.dtype), "name": self.encode(obj.name, depth + 1)}
+            return {
+                "$t": "index",
+                "values": self._values(obj.to_numpy(), np, depth + 1),
+                "dtype": _str(obj.dtype),
+                "name": self.encode(obj.name, depth + 1),
+            }
         if _isinstance(obj, pd.Series):
-            return {"$t": "series", "values": self._values(obj.to_numpy(), np, depth + 1),
-                    "dtype": _str(obj.dtype), "index": self.encode(obj.index, depth + 1),
-                    "name": self.encode(obj.name, depth + 1)}
+            return {
+                "$t": "series",
+                "values": self._values(obj.to_numpy(), np, depth + 1),
+                "dtype": _str(obj.dtype),
+                "index": self.encode(obj.index, depth + 1),
+                "name": self.encode(obj.name, depth + 1),
+            }
         if _isinstance(obj, pd.DataFrame):
-            return {"$t": "dataframe", "columns": self.encode(obj.columns, depth + 1),
-                    "index": self.encode(obj.index, depth + 1),
-                    "data": [self._values(obj.iloc[:, i].to_numpy(), np, depth + 1)
-                             for i in _range(obj.shape[1])],
-                    "dtypes": [_str(d) for d in obj.dtypes]}
+            return {
+                "$t": "dataframe",
+                "columns": self.encode(obj.columns, depth + 1),
+                "index": self.encode(obj.index, depth + 1),
+                "data": [self._values(obj.iloc[:, i].to_numpy(), np, depth + 1) for i in _range(obj.shape[1])],
+                "dtypes": [_str(d) for d in obj.dtypes],
+            }
         return None
 
 

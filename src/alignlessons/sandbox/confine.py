@@ -10,6 +10,7 @@ Forbidden calls fail with ``EPERM`` (``PermissionError`` in Python).
 Linux on x86-64 only; elsewhere :func:`apply` returns False and the call still runs forked,
 with every file descriptor but its reply pipe closed. Stdlib only.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -26,26 +27,91 @@ _X32_BIT = 0x40000000
 
 # x86-64 system call numbers.
 _DENY_X86_64 = {
-    "creat": 85, "openat2": 437, "socket": 41, "socketpair": 53, "connect": 42, "bind": 49,
-    "sendto": 44, "sendmsg": 46, "sendmmsg": 307, "kill": 62, "tkill": 200, "tgkill": 234,
-    "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297, "pidfd_send_signal": 424,
-    "pidfd_open": 434, "pidfd_getfd": 438, "ptrace": 101, "process_vm_readv": 310,
-    "process_vm_writev": 311, "mkdir": 83, "mkdirat": 258, "rmdir": 84, "unlink": 87,
-    "unlinkat": 263, "rename": 82, "renameat": 264, "renameat2": 316, "link": 86, "linkat": 265,
-    "symlink": 88, "symlinkat": 266, "truncate": 76, "ftruncate": 77, "chmod": 90, "fchmod": 91,
-    "fchmodat": 268, "chown": 92, "fchown": 93, "lchown": 94, "fchownat": 260, "mknod": 133,
-    "mknodat": 259, "utime": 132, "utimes": 235, "utimensat": 280, "futimesat": 261,
-    "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197,
-    "lremovexattr": 198, "fremovexattr": 199, "msgget": 68, "msgsnd": 69, "msgctl": 71,
-    "semget": 64, "semop": 65, "semctl": 66, "semtimedop": 220, "shmget": 29, "shmat": 30,
-    "shmctl": 31, "mq_open": 240, "mq_unlink": 241, "mq_timedsend": 242, "flock": 73,
-    "execve": 59, "execveat": 322, "io_uring_setup": 425, "bpf": 321, "perf_event_open": 298,
-    "add_key": 248, "request_key": 249, "keyctl": 250, "setpriority": 141, "prctl": 157,
-    "userfaultfd": 323, "memfd_secret": 447, "quotactl": 179, "sethostname": 170,
+    "creat": 85,
+    "openat2": 437,
+    "socket": 41,
+    "socketpair": 53,
+    "connect": 42,
+    "bind": 49,
+    "sendto": 44,
+    "sendmsg": 46,
+    "sendmmsg": 307,
+    "kill": 62,
+    "tkill": 200,
+    "tgkill": 234,
+    "rt_sigqueueinfo": 129,
+    "rt_tgsigqueueinfo": 297,
+    "pidfd_send_signal": 424,
+    "pidfd_open": 434,
+    "pidfd_getfd": 438,
+    "ptrace": 101,
+    "process_vm_readv": 310,
+    "process_vm_writev": 311,
+    "mkdir": 83,
+    "mkdirat": 258,
+    "rmdir": 84,
+    "unlink": 87,
+    "unlinkat": 263,
+    "rename": 82,
+    "renameat": 264,
+    "renameat2": 316,
+    "link": 86,
+    "linkat": 265,
+    "symlink": 88,
+    "symlinkat": 266,
+    "truncate": 76,
+    "ftruncate": 77,
+    "chmod": 90,
+    "fchmod": 91,
+    "fchmodat": 268,
+    "chown": 92,
+    "fchown": 93,
+    "lchown": 94,
+    "fchownat": 260,
+    "mknod": 133,
+    "mknodat": 259,
+    "utime": 132,
+    "utimes": 235,
+    "utimensat": 280,
+    "futimesat": 261,
+    "setxattr": 188,
+    "lsetxattr": 189,
+    "fsetxattr": 190,
+    "removexattr": 197,
+    "lremovexattr": 198,
+    "fremovexattr": 199,
+    "msgget": 68,
+    "msgsnd": 69,
+    "msgctl": 71,
+    "semget": 64,
+    "semop": 65,
+    "semctl": 66,
+    "semtimedop": 220,
+    "shmget": 29,
+    "shmat": 30,
+    "shmctl": 31,
+    "mq_open": 240,
+    "mq_unlink": 241,
+    "mq_timedsend": 242,
+    "flock": 73,
+    "execve": 59,
+    "execveat": 322,
+    "io_uring_setup": 425,
+    "bpf": 321,
+    "perf_event_open": 298,
+    "add_key": 248,
+    "request_key": 249,
+    "keyctl": 250,
+    "setpriority": 141,
+    "prctl": 157,
+    "userfaultfd": 323,
+    "memfd_secret": 447,
+    "quotactl": 179,
+    "sethostname": 170,
 }
 _OPEN_WRITE = 0o1 | 0o2 | 0o100 | 0o1000 | 0o2000 | 0o20000000  # WRONLY RDWR CREAT TRUNC APPEND TMPFILE-ish
-_OPEN_X86_64 = ((2, 1), (257, 2))          # open(path, flags), openat(dir, path, flags)
-_FCNTL_X86_64 = (72, (6, 7, 37, 38))       # fcntl F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
+_OPEN_X86_64 = ((2, 1), (257, 2))  # open(path, flags), openat(dir, path, flags)
+_FCNTL_X86_64 = (72, (6, 7, 37, 38))  # fcntl F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW
 
 
 def _ins(code: int, jt: int, jf: int, k: int) -> bytes:
@@ -58,14 +124,24 @@ def _arg_low(index: int) -> int:
 
 def program() -> list[bytes]:
     """The BPF program (x86-64)."""
-    p = [_ins(_LD_W_ABS, 0, 0, 4), _ins(_JEQ_K, 1, 0, _AUDIT_ARCH_X86_64), _ins(_RET_K, 0, 0, _RET_KILL),
-         _ins(_LD_W_ABS, 0, 0, 0), _ins(_JSET_K, 0, 1, _X32_BIT), _ins(_RET_K, 0, 0, _RET_KILL)]
+    p = [
+        _ins(_LD_W_ABS, 0, 0, 4),
+        _ins(_JEQ_K, 1, 0, _AUDIT_ARCH_X86_64),
+        _ins(_RET_K, 0, 0, _RET_KILL),
+        _ins(_LD_W_ABS, 0, 0, 0),
+        _ins(_JSET_K, 0, 1, _X32_BIT),
+        _ins(_RET_K, 0, 0, _RET_KILL),
+    ]
     for nr in sorted(set(_DENY_X86_64.values())):
         p += [_ins(_JEQ_K, 0, 1, nr), _ins(_RET_K, 0, 0, _RET_ERRNO)]
     for nr, arg in _OPEN_X86_64:  # opening for writing (or creating) is refused
-        p += [_ins(_JEQ_K, 0, 4, nr), _ins(_LD_W_ABS, 0, 0, _arg_low(arg)),
-              _ins(_JSET_K, 0, 1, _OPEN_WRITE), _ins(_RET_K, 0, 0, _RET_ERRNO),
-              _ins(_RET_K, 0, 0, _RET_ALLOW)]
+        p += [
+            _ins(_JEQ_K, 0, 4, nr),
+            _ins(_LD_W_ABS, 0, 0, _arg_low(arg)),
+            _ins(_JSET_K, 0, 1, _OPEN_WRITE),
+            _ins(_RET_K, 0, 0, _RET_ERRNO),
+            _ins(_RET_K, 0, 0, _RET_ALLOW),
+        ]
     nr, cmds = _FCNTL_X86_64
     n = len(cmds)
     p += [_ins(_JEQ_K, 0, n + 3, nr), _ins(_LD_W_ABS, 0, 0, _arg_low(1))]

@@ -17,6 +17,7 @@ Where every student shares one Unix account (a single-user machine, some contain
 ownership says nothing; set ``c.SafeCollect.allow_unverified = True`` only there, knowingly, or
 use a service-based exchange that authenticates students.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -39,13 +40,21 @@ except ImportError:  # pragma: no cover - not on Windows
 class SafeCollect(ExchangeCollect):
     """See the module docstring."""
 
-    student_uids = Dict(Integer(), help=(
-        "Student id -> numeric uid of the account that must own their submissions (default: the "
-        "Unix account with the student's name).")).tag(config=True)
-    allow_unverified = Bool(False, help=(
-        "Accept submissions whose owner cannot be checked (no account named like the student). "
-        "Only for set-ups where all students share one account: anyone can then submit in "
-        "anyone's name.")).tag(config=True)
+    student_uids = Dict(
+        Integer(),
+        help=(
+            "Student id -> numeric uid of the account that must own their submissions (default: the "
+            "Unix account with the student's name)."
+        ),
+    ).tag(config=True)
+    allow_unverified = Bool(
+        False,
+        help=(
+            "Accept submissions whose owner cannot be checked (no account named like the student). "
+            "Only for set-ups where all students share one account: anyone can then submit in "
+            "anyone's name."
+        ),
+    ).tag(config=True)
 
     def expected_uid(self, student: str):
         if student in self.student_uids:
@@ -69,8 +78,10 @@ class SafeCollect(ExchangeCollect):
         if uid is None:
             if self.allow_unverified:
                 return None
-            return (f"there is no account named {safe_name(student)!r}, so who submitted it cannot "
-                    "be checked (see SafeCollect.allow_unverified)")
+            return (
+                f"there is no account named {safe_name(student)!r}, so who submitted it cannot "
+                "be checked (see SafeCollect.allow_unverified)"
+            )
         if st.st_uid != uid:
             return f"it belongs to uid {st.st_uid}, not to {safe_name(student)!r} (uid {uid})"
         for dirpath, dirnames, filenames in os.walk(path):
@@ -86,8 +97,9 @@ class SafeCollect(ExchangeCollect):
 
     def _refuse(self, rec: dict, reason: str) -> None:
         self.log.error("Refused submission %s: %s", safe_name(rec["filename"]), reason)
-        self.refused.append({"submission": safe_name(rec["filename"]), "student": safe_name(rec["username"]),
-                             "reason": reason})
+        self.refused.append(
+            {"submission": safe_name(rec["filename"]), "student": safe_name(rec["username"]), "reason": reason}
+        )
 
     def init_src(self):
         self.refused: list[dict] = []
@@ -100,8 +112,9 @@ class SafeCollect(ExchangeCollect):
                 try:
                     rec = self._path_to_record(path)
                 except Exception:  # noqa: BLE001 - nbgrader's own parser failed: refuse
-                    self.refused.append({"submission": safe_name(os.path.basename(path)),
-                                         "student": "?", "reason": "unreadable name"})
+                    self.refused.append(
+                        {"submission": safe_name(os.path.basename(path)), "student": "?", "reason": "unreadable name"}
+                    )
                     continue
                 why = self.verify(rec["username"], path)
                 if why is None:
@@ -123,7 +136,7 @@ class SafeCollect(ExchangeCollect):
         if not self.refused:
             return
         path = os.path.join(self.coursedir.root, "collect-refused.jsonl")
-        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        now = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
         with open(path, "a", encoding="utf-8") as fh:
             for item in self.refused:
                 fh.write(json.dumps({"time": now, "assignment": self.coursedir.assignment_id, **item}) + "\n")
@@ -133,8 +146,11 @@ class SafeCollect(ExchangeCollect):
         from nbgrader.utils import is_ignored
 
         max_file = int(self.coursedir.max_file_size or 0) * 1000 or None
-        found = scan(src, max_bytes=int(self.coursedir.max_dir_size or 0) * 1000 or 200 * 1024 * 1024,
-                     **({"max_file_bytes": max_file} if max_file else {}))
+        found = scan(
+            src,
+            max_bytes=int(self.coursedir.max_dir_size or 0) * 1000 or 200 * 1024 * 1024,
+            **({"max_file_bytes": max_file} if max_file else {}),
+        )
         files = [f for f in found.files if not is_ignored(os.path.join(src, f), self.coursedir.ignore)]
         os.makedirs(dest, exist_ok=True)
         found.refused += copy_admitted(src, dest, files)

@@ -15,6 +15,7 @@ test cell without outputs as passed, so "not run" must never look like "passed")
 dies, ignores interrupts, or is killed by a limit is recorded as a grading flag; the remaining
 cells are marked as not run. Outputs are limited per cell and per notebook, rich outputs too.
 """
+
 from __future__ import annotations
 
 import ast
@@ -29,11 +30,10 @@ import nbformat
 from jupyter_client.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
-from zmq import ZMQError
 from nbformat import NotebookNode
-from traitlets import Integer, Unicode
-
 from nbgrader.preprocessors import Execute
+from traitlets import Integer, Unicode
+from zmq import ZMQError
 
 from . import KERNEL_NAME
 from .manager import SandboxKernelManager
@@ -42,8 +42,7 @@ FLAGS_KEY = "alignlessons"
 
 
 def error_output(ename: str, evalue: str) -> NotebookNode:
-    return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
-                                  traceback=[f"{ename}: {evalue}"])
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
 def _label(cell, index: int) -> str:
@@ -98,7 +97,7 @@ def bound_names(source: str) -> set[str]:
                 for alias in st.names:
                     out.add((alias.asname or alias.name).split(".")[0])
             elif isinstance(st, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-                for t in (st.targets if isinstance(st, ast.Assign) else [st.target]):
+                for t in st.targets if isinstance(st, ast.Assign) else [st.target]:
                     targets(t)
             elif isinstance(st, (ast.For, ast.AsyncFor)):
                 targets(st.target)
@@ -162,8 +161,7 @@ def load_source_cells(resources: dict):
     try:
         with Gradebook(info["db_url"]) as gb:
             nb = gb.find_notebook(info["notebook"], info["assignment"])
-            cells = {c.name: SourceCell(c.name, c.cell_type, bool(c.locked), c.source)
-                     for c in nb.source_cells}
+            cells = {c.name: SourceCell(c.name, c.cell_type, bool(c.locked), c.source) for c in nb.source_cells}
             return cells, {c.name for c in nb.grade_cells}, {c.name for c in nb.solution_cells}
     except Exception:  # noqa: BLE001 - no gradebook: callers fall back to safe defaults
         return None
@@ -196,8 +194,7 @@ class GradingPlan:
                 if loaded is not None:
                     sources, grades, solutions = loaded
                     src = sources.get(gid)
-                    if (src is not None and src.locked and src.cell_type == "code"
-                            and cell.source == src.source):
+                    if src is not None and src.locked and src.cell_type == "code" and cell.source == src.source:
                         kind = "test" if (gid in grades and gid not in solutions) else "locked"
                 elif meta.get("locked") and not meta.get("solution"):
                     kind = "test" if meta.get("grade") else "locked"
@@ -279,10 +276,17 @@ class _OutputLimit:
         if used + size > self.max_cell_output or self._out_total["bytes"] + size > self.max_notebook_output:
             if cell_index not in self._out_noted:
                 self._out_noted.add(cell_index)
-                outs.append(nbformat.v4.new_output(
-                    "display_data", data={"text/plain": (
-                        f"[output truncated by the grader: more than {self.max_cell_output:,} bytes "
-                        "in this cell or too much in the notebook]")}))
+                outs.append(
+                    nbformat.v4.new_output(
+                        "display_data",
+                        data={
+                            "text/plain": (
+                                f"[output truncated by the grader: more than {self.max_cell_output:,} bytes "
+                                "in this cell or too much in the notebook]"
+                            )
+                        },
+                    )
+                )
             return None
         self._out_sizes[cell_index] = used + size
         self._out_total["bytes"] += size
@@ -293,8 +297,9 @@ class _TestKernel(_OutputLimit, Execute):
     """The client of the test kernel (same settings as the student kernel's client)."""
 
 
-RESET_TEST_KERNEL = ("get_ipython().reset(new_session=False)\n"
-                     "__import__('alignlessons.sandbox.bridge', fromlist=['reset']).reset()")
+RESET_TEST_KERNEL = (
+    "get_ipython().reset(new_session=False)\n__import__('alignlessons.sandbox.bridge', fromlist=['reset']).reset()"
+)
 ADOPT_LINK = "__import__('alignlessons.sandbox.bridge', fromlist=['adopt']).adopt()"
 
 
@@ -314,10 +319,13 @@ class _TestKernelPool:
         self.key = None
         atexit.register(self.close)
 
-    async def acquire(self, owner: "IsolatedExecute", cwd: str) -> _TestKernel:
-        key = (owner.kernel_name, owner.kernel_manager_class,
-               repr(sorted((owner.config.get("SandboxKernelManager") or {}).items())),
-               id(asyncio.get_running_loop()))
+    async def acquire(self, owner: IsolatedExecute, cwd: str) -> _TestKernel:
+        key = (
+            owner.kernel_name,
+            owner.kernel_manager_class,
+            repr(sorted((owner.config.get("SandboxKernelManager") or {}).items())),
+            id(asyncio.get_running_loop()),
+        )
         tester = self.tester
         if tester is not None and (self.key != key or self.uses >= owner.reuse_test_kernel):
             await self.discard()
@@ -341,10 +349,11 @@ class _TestKernelPool:
         self._configure(tester, owner)
         return tester
 
-    async def _start(self, owner: "IsolatedExecute", cwd: str) -> _TestKernel:
+    async def _start(self, owner: IsolatedExecute, cwd: str) -> _TestKernel:
         mine, theirs = socket.socketpair()
-        tester = _TestKernel(config=owner.config, kernel_name=owner.kernel_name,
-                             kernel_manager_class=owner.kernel_manager_class)
+        tester = _TestKernel(
+            config=owner.config, kernel_name=owner.kernel_name, kernel_manager_class=owner.kernel_manager_class
+        )
         tester.nb = owner.nb
         tester.resources = {"metadata": {"path": cwd}}
         tester.km = owner._manager("test", theirs.fileno())
@@ -358,9 +367,16 @@ class _TestKernelPool:
         return tester
 
     @staticmethod
-    def _configure(tester: _TestKernel, owner: "IsolatedExecute") -> None:
-        for trait in ("timeout", "startup_timeout", "interrupt_on_timeout", "iopub_timeout",
-                      "raise_on_iopub_timeout", "error_on_timeout", "shell_timeout_interval"):
+    def _configure(tester: _TestKernel, owner: IsolatedExecute) -> None:
+        for trait in (
+            "timeout",
+            "startup_timeout",
+            "interrupt_on_timeout",
+            "iopub_timeout",
+            "raise_on_iopub_timeout",
+            "error_on_timeout",
+            "shell_timeout_interval",
+        ):
             setattr(tester, trait, getattr(owner, trait))
         tester.nb = owner.nb
         tester.shutdown_kernel = "immediate"
@@ -403,8 +419,7 @@ class _TestKernelPool:
 
 async def _silent(client, code: str):
     """Run code in a kernel without recording it; returns (ok, ename, evalue)."""
-    msg_id = await ensure_async(client.kc.execute(code, silent=True, store_history=False,
-                                                  allow_stdin=False))
+    msg_id = await ensure_async(client.kc.execute(code, silent=True, store_history=False, allow_stdin=False))
     reply = await client.async_wait_for_reply(msg_id)
     if reply is None:
         return False, "Timeout", "no answer in time"
@@ -436,14 +451,24 @@ class IsolatedExecute(_OutputLimit, Execute):
     """Execute a submission with student code and tests in two separate sandboxed kernels."""
 
     kernel_name = Unicode(KERNEL_NAME, help="Kernel spec of the grading kernels.").tag(config=True)
-    cell_output_limit = Integer(1_000_000, help="Bytes of output kept per cell (rich outputs included).").tag(config=True)
+    cell_output_limit = Integer(1_000_000, help="Bytes of output kept per cell (rich outputs included).").tag(
+        config=True
+    )
     notebook_output_limit = Integer(10_000_000, help="Bytes of output kept per notebook.").tag(config=True)
-    reuse_test_kernel = Integer(200, help=(
-        "Notebooks one test kernel grades before it is replaced (it never runs student code; "
-        "its namespace is reset between notebooks). 1: a fresh test kernel per notebook.")).tag(config=True)
-    student_cell_timeout = Integer(0, help=(
-        "Seconds a cell the student can edit may run (0: the same as `timeout`). The course's "
-        "own cells and the tests always get `timeout`.")).tag(config=True)
+    reuse_test_kernel = Integer(
+        200,
+        help=(
+            "Notebooks one test kernel grades before it is replaced (it never runs student code; "
+            "its namespace is reset between notebooks). 1: a fresh test kernel per notebook."
+        ),
+    ).tag(config=True)
+    student_cell_timeout = Integer(
+        0,
+        help=(
+            "Seconds a cell the student can edit may run (0: the same as `timeout`). The course's "
+            "own cells and the tests always get `timeout`."
+        ),
+    ).tag(config=True)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("kernel_manager_class", SandboxKernelManager)
@@ -476,13 +501,19 @@ class IsolatedExecute(_OutputLimit, Execute):
         return self.nb, self.resources
 
     def _get_timeout(self, cell):
-        if (cell is not None and self.student_cell_timeout
-                and id(cell) in getattr(self, "_student_cells", ())):
+        if cell is not None and self.student_cell_timeout and id(cell) in getattr(self, "_student_cells", ()):
             return self.student_cell_timeout
         return super()._get_timeout(cell)
 
-    def flag(self, severity: str, reason: str, *, from_index: int | None = None,
-             cells: list[str] | None = None, zero: bool = False) -> None:
+    def flag(
+        self,
+        severity: str,
+        reason: str,
+        *,
+        from_index: int | None = None,
+        cells: list[str] | None = None,
+        zero: bool = False,
+    ) -> None:
         if from_index is not None:
             cells = [gid for i, gid in self._plan.grade_ids.items() if i >= from_index]
         self._flags.append({"severity": severity, "reason": reason, "cells": cells, "zero": zero})
@@ -506,8 +537,9 @@ class IsolatedExecute(_OutputLimit, Execute):
         tester = None
         try:
             try:
-                started = await asyncio.gather(self.async_start_new_kernel(cwd=cwd),
-                                               _POOL.acquire(self, cwd), return_exceptions=True)
+                started = await asyncio.gather(
+                    self.async_start_new_kernel(cwd=cwd), _POOL.acquire(self, cwd), return_exceptions=True
+                )
             finally:
                 student_end.close()
             for result in started:
@@ -564,9 +596,13 @@ class IsolatedExecute(_OutputLimit, Execute):
             except Exception:  # noqa: BLE001
                 pass
         cell.outputs.append(error_output("KernelStopped", reason))
-        self.flag("manual", f"Cell {_label(cell, index)}: {reason} Cells after it did not run; "
-                            "their tests score 0 until a grader reviews the submission.",
-                  from_index=index, zero=True)
+        self.flag(
+            "manual",
+            f"Cell {_label(cell, index)}: {reason} Cells after it did not run; "
+            "their tests score 0 until a grader reviews the submission.",
+            from_index=index,
+            zero=True,
+        )
 
     async def _run_student(self, cell, index: int) -> None:
         if not cell.source.strip():
@@ -577,28 +613,35 @@ class IsolatedExecute(_OutputLimit, Execute):
         try:
             await self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1)
         except (DeadKernelError, ZMQError):
-            why = (self.km.killed_reason if isinstance(self.km, SandboxKernelManager) else None)
-            reason = ("the student's kernel stopped" +
-                      (f" ({why})." if why else " (the code ended the process, crashed, or "
-                       "exceeded a memory or CPU limit)."))
+            why = self.km.killed_reason if isinstance(self.km, SandboxKernelManager) else None
+            reason = "the student's kernel stopped" + (
+                f" ({why})." if why else " (the code ended the process, crashed, or exceeded a memory or CPU limit)."
+            )
             await self._student_kernel_down(reason, index, cell, kill=False)
         except CellTimeoutError:
             await self._student_kernel_down(
                 f"the code ran longer than {self._get_timeout(cell)} s and did not stop when "
-                "interrupted; the kernel was stopped.", index, cell, kill=True)
+                "interrupted; the kernel was stopped.",
+                index,
+                cell,
+                kill=True,
+            )
         else:
-            if any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError"
-                   for o in cell.outputs):
-                self.flag("review", f"Cell {_label(cell, index)} ran longer than "
-                                    f"{self._get_timeout(cell)} s and was interrupted.")
+            if any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
+                self.flag(
+                    "review",
+                    f"Cell {_label(cell, index)} ran longer than {self._get_timeout(cell)} s and was interrupted.",
+                )
 
     # --- test cells --------------------------------------------------------------------------
     async def _silent(self, client, code: str):
         return await _silent(client, code)
 
     def _fetch_code(self, names: list[str]) -> str:
-        return ("__import__('alignlessons.sandbox.bridge', fromlist=['fetch']).fetch("
-                f"globals(), {names!r}, {self._plan.answers!r})")
+        return (
+            "__import__('alignlessons.sandbox.bridge', fromlist=['fetch']).fetch("
+            f"globals(), {names!r}, {self._plan.answers!r})"
+        )
 
     async def _drain_tester(self) -> None:
         task, self._tester_task = getattr(self, "_tester_task", None), None
@@ -649,22 +692,30 @@ class IsolatedExecute(_OutputLimit, Execute):
         except (DeadKernelError, CellTimeoutError, ZMQError) as exc:
             self._tester_down = f"the grader's test kernel stopped ({type(exc).__name__})"
             cell.outputs.append(error_output("GraderError", self._tester_down))
-            self.flag("manual", f"Test cell {_label(cell, index)} could not be completed: "
-                                f"{self._tester_down}.", from_index=index, zero=True)
+            self.flag(
+                "manual",
+                f"Test cell {_label(cell, index)} could not be completed: {self._tester_down}.",
+                from_index=index,
+                zero=True,
+            )
             return
-        if any(o.get("output_type") == "error" and o.get("ename") == "StudentCodeTimeout"
-               for o in cell.outputs):
+        if any(o.get("output_type") == "error" and o.get("ename") == "StudentCodeTimeout" for o in cell.outputs):
             await self._stop_student_after_timeout(cell, index)
 
     async def _stop_student_after_timeout(self, cell, index: int) -> None:
         if self._student_down:
             return
-        self._student_down = ("the student's code did not return when a test called it; the "
-                              "student's kernel was stopped.")
+        self._student_down = (
+            "the student's code did not return when a test called it; the student's kernel was stopped."
+        )
         try:
             await ensure_async(self.km.shutdown_kernel(now=True))
         except Exception:  # noqa: BLE001
             pass
-        self.flag("manual", f"Test cell {_label(cell, index)}: {self._student_down} Later tests "
-                            "score 0 until a grader reviews the submission.",
-                  from_index=index, zero=True)
+        self.flag(
+            "manual",
+            f"Test cell {_label(cell, index)}: {self._student_down} Later tests "
+            "score 0 until a grader reviews the submission.",
+            from_index=index,
+            zero=True,
+        )

@@ -13,6 +13,7 @@ names that are not printable. Nothing refused is ever opened.
 
 Stdlib only: the kernel launcher imports this module.
 """
+
 from __future__ import annotations
 
 import errno
@@ -28,9 +29,13 @@ MAX_DEPTH = 8
 MAX_BYTES = 200 * MiB
 MAX_FILE_BYTES = 100 * MiB
 
-_KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-          (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"))
+_KINDS = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 def safe_name(text: str, limit: int = 120) -> str:
@@ -43,7 +48,7 @@ def safe_name(text: str, limit: int = 120) -> str:
 @dataclass
 class Scan:
     root: str
-    files: list[str] = field(default_factory=list)          # admitted, relative paths
+    files: list[str] = field(default_factory=list)  # admitted, relative paths
     refused: list[tuple[str, str]] = field(default_factory=list)  # (relative path, reason)
     total: int = 0
 
@@ -55,8 +60,15 @@ def _printable(name: str) -> bool:
     return name.isprintable() and "\\" not in name and len(name.encode("utf-8", "replace")) <= 200
 
 
-def scan(root: str, *, exclude=(), max_files: int = MAX_FILES, max_depth: int = MAX_DEPTH,
-         max_bytes: int = MAX_BYTES, max_file_bytes: int = MAX_FILE_BYTES) -> Scan:
+def scan(
+    root: str,
+    *,
+    exclude=(),
+    max_files: int = MAX_FILES,
+    max_depth: int = MAX_DEPTH,
+    max_bytes: int = MAX_BYTES,
+    max_file_bytes: int = MAX_FILE_BYTES,
+) -> Scan:
     """What in the folder ``root`` may be copied or read (see the module docstring).
     ``exclude``: glob patterns of names to leave out silently (e.g. ``*.ipynb``)."""
     result = Scan(root)

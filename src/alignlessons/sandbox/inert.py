@@ -16,6 +16,7 @@ what renders as inert data:
 * attachments: PNG and JPEG only; cell metadata: nbgrader's, ``deletable``/``editable`` and
   plain tags; notebook metadata: kernel and language information and the grading flags.
 """
+
 from __future__ import annotations
 
 import base64
@@ -56,8 +57,11 @@ def _scrub_spec(value, depth: int = 0):
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if not isinstance(k, str) or k in ("href", "usermeta", "url") and not (
-                    k == "url" and isinstance(v, str) and v.startswith("data:application/json")):
+            if (
+                not isinstance(k, str)
+                or k in ("href", "usermeta", "url")
+                and not (k == "url" and isinstance(v, str) and v.startswith("data:application/json"))
+            ):
                 continue
             out[k] = _scrub_spec(v, depth + 1)
         return out
@@ -88,8 +92,9 @@ def neutralise_output(out) -> None:
         else:
             removed.append(str(mime)[:60])
     if removed and "text/plain" not in kept:
-        kept["text/plain"] = ("[output of type " + ", ".join(sorted(set(removed)))
-                              + " removed by the grader: it is not shown to graders]")
+        kept["text/plain"] = (
+            "[output of type " + ", ".join(sorted(set(removed))) + " removed by the grader: it is not shown to graders]"
+        )
     out["data"] = kept
     meta = out.get("metadata") or {}
     clean = {}

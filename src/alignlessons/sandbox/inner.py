@@ -6,6 +6,7 @@ Sets the limits that only work inside the jail's user namespace (processes), cop
 submission folder into the private working folder, connects the grading bridge (before any
 student code runs), then becomes an ordinary IPython kernel.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,7 @@ def _copy_submission(source: str, target: str, limit: int) -> None:
     if not source or not os.path.isdir(source):
         return
     total = 0
-    for dirpath, dirnames, filenames in os.walk(source):
+    for dirpath, _dirnames, filenames in os.walk(source):
         rel = os.path.relpath(dirpath, source)
         dest_dir = os.path.normpath(os.path.join(target, rel))
         os.makedirs(dest_dir, exist_ok=True)
@@ -51,8 +52,11 @@ def main(argv: list[str] | None = None) -> None:
     os.umask(0o077)
     workdir = os.environ.get("ALIGNLESSONS_SANDBOX_WORKDIR") or os.getcwd()
     os.makedirs(workdir, exist_ok=True)
-    _copy_submission(os.environ.get("ALIGNLESSONS_SANDBOX_COPY_FROM", ""), workdir,
-                     int(os.environ.get("ALIGNLESSONS_SANDBOX_COPY_LIMIT") or 0))
+    _copy_submission(
+        os.environ.get("ALIGNLESSONS_SANDBOX_COPY_FROM", ""),
+        workdir,
+        int(os.environ.get("ALIGNLESSONS_SANDBOX_COPY_LIMIT") or 0),
+    )
     os.chdir(workdir)
     for var in ("ALIGNLESSONS_SANDBOX_COPY_FROM", "ALIGNLESSONS_SANDBOX_COPY_LIMIT"):
         os.environ.pop(var, None)
@@ -69,8 +73,7 @@ def main(argv: list[str] | None = None) -> None:
         from . import bridge
 
         if role == "student":
-            bridge.serve(int(bridge_fd), lambda: app.shell.user_ns, max_bytes=max_bytes,
-                         call_timeout=timeout + 5)
+            bridge.serve(int(bridge_fd), lambda: app.shell.user_ns, max_bytes=max_bytes, call_timeout=timeout + 5)
         else:
             bridge.listen(int(bridge_fd), timeout=timeout, max_bytes=max_bytes)
     if role == "test":

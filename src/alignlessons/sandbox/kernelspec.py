@@ -1,11 +1,12 @@
 """The ``alignlessons-sandbox`` kernel spec (written into a course root by ``alignlessons course init``)."""
+
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
 
-from . import KERNEL_DISPLAY_NAME, KERNEL_NAME
+from . import KERNEL_DISPLAY_NAME, KERNEL_NAME, PROVISIONER_NAME
 
 
 def spec_dict(python: str | None = None) -> dict:
@@ -16,10 +17,13 @@ def spec_dict(python: str | None = None) -> dict:
         "interrupt_mode": "message",
         "env": {},
         "metadata": {
+            # jupyter_client starts the kernel through this provisioner (an entry point of the
+            # package): the jail is built whichever application starts the kernel.
+            "kernel_provisioner": {"provisioner_name": PROVISIONER_NAME, "config": {}},
             "alignlessons": {
                 "sandbox": True,
-                "note": "Grading only: started by alignlessons.sandbox.SandboxKernelManager "
-                        "(nbgrader autograde); it cannot run in JupyterLab.",
+                "note": "Grading only: nbgrader autograde starts it through "
+                "alignlessons.sandbox.SandboxKernelManager; it always runs in the jail.",
             },
             "debugger": False,
         },

@@ -12,6 +12,7 @@ memory cgroups when it can (root with a writable cgroup file system), starts
 sockets can be reached (``/proc/PID/root/...``), and kills the whole jail when the wall-clock
 limit passes, when the kernel manager goes away, or on SIGTERM.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -31,10 +32,31 @@ from . import JAIL_CONNECTION_FILE, JAIL_HOME, JAIL_IPC_DIR, JAIL_SUBMISSION, bw
 # Parts of /etc a Python kernel may need. Everything else in /etc (shadow files, keys, service
 # configuration) stays invisible.
 ETC_ALLOW = (
-    "alternatives", "ca-certificates", "fonts", "gai.conf", "group", "host.conf", "hosts",
-    "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "locale.alias", "localtime", "mime.types",
-    "nsswitch.conf", "os-release", "passwd", "protocols", "services", "ssl", "timezone",
-    "matplotlibrc", "python3", "python3.11", "python3.12", "python3.13",
+    "alternatives",
+    "ca-certificates",
+    "fonts",
+    "gai.conf",
+    "group",
+    "host.conf",
+    "hosts",
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "locale.alias",
+    "localtime",
+    "mime.types",
+    "nsswitch.conf",
+    "os-release",
+    "passwd",
+    "protocols",
+    "services",
+    "ssl",
+    "timezone",
+    "matplotlibrc",
+    "python3",
+    "python3.11",
+    "python3.12",
+    "python3.13",
 )
 TOP_LEVEL = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 MiB = 1024 * 1024
@@ -64,9 +86,14 @@ def python_binds() -> list[str]:
     ``alignlessons`` package (only the package folder itself, never the repository around it)."""
     import alignlessons
 
-    paths = {sys.base_prefix, sys.base_exec_prefix, sys.prefix, sys.exec_prefix,
-             os.path.dirname(os.path.realpath(sys.executable)),
-             os.path.dirname(os.path.abspath(alignlessons.__file__))}
+    paths = {
+        sys.base_prefix,
+        sys.base_exec_prefix,
+        sys.prefix,
+        sys.exec_prefix,
+        os.path.dirname(os.path.realpath(sys.executable)),
+        os.path.dirname(os.path.abspath(alignlessons.__file__)),
+    }
     out: list[str] = []
     for p in sorted(paths, key=len):
         p = os.path.abspath(p)
@@ -113,8 +140,10 @@ def make_cgroups(settings: dict) -> list[str]:
                     except OSError:
                         pass
         else:  # cgroup v1
-            for controller, limit_file, value in (("pids", "pids.max", nproc),
-                                                  ("memory", "memory.limit_in_bytes", memory_total)):
+            for controller, limit_file, value in (
+                ("pids", "pids.max", nproc),
+                ("memory", "memory.limit_in_bytes", memory_total),
+            ):
                 root = base / controller
                 if not value or not root.is_dir():
                     continue
@@ -158,14 +187,23 @@ def jail_env(settings: dict, workdir: str) -> dict[str, str]:
     venv_bin = os.path.dirname(os.path.abspath(sys.executable))
     env = {
         "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": JAIL_HOME, "USER": "student", "LOGNAME": "student",
-        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-        "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
-        "MPLBACKEND": "Agg", "MALLOC_ARENA_MAX": "2",
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "HOME": JAIL_HOME,
+        "USER": "student",
+        "LOGNAME": "student",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        "MALLOC_ARENA_MAX": "2",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
         "NUMEXPR_NUM_THREADS": "1",
-        "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-        "IPYTHONDIR": f"{JAIL_HOME}/.ipython", "JUPYTER_CONFIG_DIR": f"{JAIL_HOME}/.jupyter",
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "IPYTHONDIR": f"{JAIL_HOME}/.ipython",
+        "JUPYTER_CONFIG_DIR": f"{JAIL_HOME}/.jupyter",
         "JUPYTER_DATA_DIR": f"{JAIL_HOME}/.local/share/jupyter",
         "JUPYTER_RUNTIME_DIR": f"{JAIL_HOME}/.local/share/jupyter/runtime",
         "ALIGNLESSONS_HOME": f"{JAIL_HOME}/.alignlessons",
@@ -185,18 +223,32 @@ def jail_env(settings: dict, workdir: str) -> dict[str, str]:
     return env
 
 
-def bwrap_command(settings: dict, *, bwrap: str, connection_file: str, cwd: str,
-                  info_fd: int, kernel_args: list[str]) -> list[str]:
+def bwrap_command(
+    settings: dict, *, bwrap: str, connection_file: str, cwd: str, info_fd: int, kernel_args: list[str]
+) -> list[str]:
     """The full bubblewrap command line for one kernel (see the module docstring)."""
     role = settings.get("role", "student")
     scratch = str(int(settings.get("scratch_bytes") or 256 * MiB))
     name = os.path.basename(os.path.normpath(cwd)) or "work"
     workdir = f"{JAIL_HOME}/{name}" if role == "student" else f"{JAIL_HOME}/tests"
-    a = [bwrap,
-         "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
-         "--unshare-cgroup-try", "--disable-userns",
-         "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-         "--hostname", "sandbox", "--info-fd", str(info_fd)]
+    a = [
+        bwrap,
+        "--unshare-user",
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--hostname",
+        "sandbox",
+        "--info-fd",
+        str(info_fd),
+    ]
     # The system, read-only: /usr, the usual top-level links, a short list of /etc entries.
     a += ["--ro-bind", "/usr", "/usr"]
     for top in TOP_LEVEL:
@@ -211,18 +263,19 @@ def bwrap_command(settings: dict, *, bwrap: str, connection_file: str, cwd: str,
             a += ["--ro-bind-try", p, p]
     a += ["--proc", "/proc", "--dev", "/dev", "--size", str(16 * MiB), "--tmpfs", "/dev/shm"]
     # Writable places are size-limited tmpfs mounts that vanish with the jail.
-    a += ["--size", scratch, "--tmpfs", "/tmp", "--size", scratch, "--tmpfs", JAIL_HOME,
-          "--dir", workdir]
-    a += ["--ro-bind", connection_file, JAIL_CONNECTION_FILE,
-          "--size", str(MiB), "--tmpfs", JAIL_IPC_DIR]
+    a += ["--size", scratch, "--tmpfs", "/tmp", "--size", scratch, "--tmpfs", JAIL_HOME, "--dir", workdir]
+    a += ["--ro-bind", connection_file, JAIL_CONNECTION_FILE, "--size", str(MiB), "--tmpfs", JAIL_IPC_DIR]
     if role == "student" and settings.get("submission_dir"):
         a += ["--ro-bind", settings["submission_dir"], JAIL_SUBMISSION]
     # Python, the virtualenv and the alignlessons package, read-only.
     binds = python_binds() + [p for p in settings.get("ro_binds", []) if os.path.exists(p)]
     for p in binds:
         a += ["--ro-bind", p, p]
-    # Anything secret that happens to lie inside a bound folder is hidden again.
-    for secret in settings.get("hidden", []):
+    # Anything secret that happens to lie inside a bound folder is hidden again, always
+    # including the course's own solutions (shipped inside the package when installed).
+    from ..paths import grader_only_paths
+
+    for secret in dict.fromkeys([*settings.get("hidden", []), *map(str, grader_only_paths())]):
         if not secret or not os.path.lexists(secret):
             continue
         if any(_is_under(secret, b) for b in binds):
@@ -235,8 +288,7 @@ def bwrap_command(settings: dict, *, bwrap: str, connection_file: str, cwd: str,
     a += ["--chdir", workdir, "--clearenv"]
     for key, value in jail_env(settings, workdir).items():
         a += ["--setenv", key, value]
-    a += ["--", sys.executable, "-m", "alignlessons.sandbox.inner", "-f", JAIL_CONNECTION_FILE,
-          *kernel_args]
+    a += ["--", sys.executable, "-m", "alignlessons.sandbox.inner", "-f", JAIL_CONNECTION_FILE, *kernel_args]
     return a
 
 
@@ -265,12 +317,15 @@ def main(argv: list[str] | None = None) -> int:
         _fail("usage: python -m alignlessons.sandbox.launch -f CONNECTION_FILE [kernel args]", 64)
     i = argv.index("-f")
     connection_file = argv[i + 1]
-    kernel_args = argv[:i] + argv[i + 2:]
+    kernel_args = argv[:i] + argv[i + 2 :]
     state = os.environ.get("ALIGNLESSONS_SANDBOX_STATE")
     if not state or not os.path.isfile(os.path.join(state, "settings.json")):
-        _fail("this kernel is only for autograding and must be started by "
-              "alignlessons.sandbox.SandboxKernelManager (configured by `alignlessons course init`); "
-              "it cannot be started from JupyterLab or `jupyter console`.", 64)
+        _fail(
+            "this kernel is only for autograding and must be started by "
+            "alignlessons.sandbox.SandboxKernelManager (configured by `alignlessons course init`); "
+            "it cannot be started from JupyterLab or `jupyter console`.",
+            64,
+        )
     settings = json.loads(Path(state, "settings.json").read_text())
     with open(connection_file) as fh:
         info = json.load(fh)
@@ -289,8 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         if bwrap is None:
             _fail("bubblewrap (bwrap) is not installed", 69)
         read_info, write_info = os.pipe()
-        cmd = bwrap_command(settings, bwrap=bwrap, connection_file=connection_file, cwd=cwd,
-                            info_fd=write_info, kernel_args=kernel_args)
+        cmd = bwrap_command(
+            settings, bwrap=bwrap, connection_file=connection_file, cwd=cwd, info_fd=write_info, kernel_args=kernel_args
+        )
         pass_fds.append(write_info)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         child_cwd = "/"
@@ -300,11 +356,18 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(exist_ok=True)
         cmd = [sys.executable, "-m", "alignlessons.sandbox.inner", "-f", connection_file, *kernel_args]
         env = dict(os.environ)
-        env.update({k: v for k, v in jail_env(settings, str(work)).items()
-                    if k.startswith("ALIGNLESSONS_SANDBOX") or k.startswith("ALIGNLESSONS_BRIDGE")
-                    or k.endswith("_NUM_THREADS")})
-        env["ALIGNLESSONS_SANDBOX_COPY_FROM"] = (settings.get("submission_dir") or ""
-                                                 if settings.get("role") == "student" else "")
+        env.update(
+            {
+                k: v
+                for k, v in jail_env(settings, str(work)).items()
+                if k.startswith("ALIGNLESSONS_SANDBOX")
+                or k.startswith("ALIGNLESSONS_BRIDGE")
+                or k.endswith("_NUM_THREADS")
+            }
+        )
+        env["ALIGNLESSONS_SANDBOX_COPY_FROM"] = (
+            settings.get("submission_dir") or "" if settings.get("role") == "student" else ""
+        )
         env["ALIGNLESSONS_SANDBOX_WORKDIR"] = str(work)
         env["ALIGNLESSONS_HOME"] = str(Path(state, "home"))
         child_cwd = str(work)
@@ -325,9 +388,16 @@ def main(argv: list[str] | None = None) -> int:
                 pass
 
     try:
-        proc = subprocess.Popen(cmd, cwd=child_cwd, env=env, pass_fds=tuple(pass_fds),
-                                preexec_fn=preexec, stdin=subprocess.DEVNULL,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=child_cwd,
+            env=env,
+            pass_fds=tuple(pass_fds),
+            preexec_fn=preexec,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
     except OSError as exc:
         remove_cgroups(cgroups)
         _fail(f"could not start the kernel: {exc}")
@@ -390,8 +460,9 @@ def main(argv: list[str] | None = None) -> int:
     except subprocess.TimeoutExpired:
         stop()
         code = proc.wait()
-        print(f"alignlessons sandbox: wall-clock limit of {wall:g} s reached; kernel killed",
-              file=sys.stderr, flush=True)
+        print(
+            f"alignlessons sandbox: wall-clock limit of {wall:g} s reached; kernel killed", file=sys.stderr, flush=True
+        )
         Path(state, "killed.json").write_text(json.dumps({"reason": "wall-clock limit"}))
     remove_cgroups(cgroups)
     if code and os.environ.get("ALIGNLESSONS_SANDBOX_DEBUG"):

@@ -7,30 +7,32 @@ In ``nbgrader_config.py`` (``alignlessons course init`` writes these with defaul
     c.SandboxKernelManager.wall_limit = 3600             # seconds before the jail is killed
     c.SandboxKernelManager.process_limit = 64            # processes/threads in the jail
     c.SandboxKernelManager.allow_unsandboxed = False     # True: run without bubblewrap (unsafe)
+
+The jail itself is built by the kernel provisioner the grading kernel spec names
+(:mod:`alignlessons.sandbox.provisioner`); this manager holds the settings, gives the kernel
+its role and bridge socket, and hands out the hardened client. The jupyter_client internals it
+still overrides have no public hook: socket creation (options set before connecting) and the
+interrupt/shutdown requests to a kernel whose connection is gone.
 """
+
 from __future__ import annotations
 
-import asyncio
-import json
 import os
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.channels import HBChannel  # noqa: F401 - imported for its side effects on load
+from jupyter_client.channels import HBChannel
 from jupyter_client.connect import channel_socket_types
+from jupyter_client.kernelspec import KernelSpec, NoSuchKernel
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Bool, Float, Integer, List, Unicode, default
+from traitlets import Bool, Float, Integer, List, Type, Unicode, default
 
-from . import JAIL_IPC_DIR, KERNEL_NAME, UNAVAILABLE_MESSAGE, SandboxUnavailable, bwrap_path
+from . import KERNEL_NAME, PROVISIONER_NAME
 from .kernelspec import spec_dict
 
-GiB = 1024 ** 3
-MiB = 1024 ** 2
+GiB = 1024**3
+MiB = 1024**2
 
 
 #: Largest message the grader accepts from a grading kernel; a larger one ends that connection.
@@ -51,7 +53,7 @@ def harden_socket(sock, url: str) -> None:
     import zmq
 
     if url.startswith("ipc://"):
-        path = url[len("ipc://"):]
+        path = url[len("ipc://") :]
         mode = os.lstat(path).st_mode  # raises if missing
         if not stat.S_ISSOCK(mode):
             raise RuntimeError(f"the kernel's endpoint {path} is not a socket")
@@ -74,32 +76,84 @@ def _connected_socket(owner, channel, identity=None):
     return sock
 
 
-class SandboxKernelClient(AsyncKernelClient):
-    """The grader's client of a sandboxed kernel: hardened sockets (:func:`harden_socket`)."""
+class SandboxHBChannel(HBChannel):
+    """The heartbeat channel with a hardened socket. jupyter_client's own makes a new socket
+    and connects again whenever a beat is missed: through a link the jail put in place of the
+    kernel's socket, that would reach a host socket. This one checks the endpoint each time
+    (:func:`harden_socket`); if it is not the kernel's socket, or the connection is gone, the
+    channel stops and the heart counts as dead (a send never blocks: it fails at once or
+    after the send time-out, and ends the channel's thread quietly)."""
 
+    def _create_socket(self) -> None:
+        import zmq
+
+        if self.socket is not None:
+            self.poller.unregister(self.socket)
+            self.socket.close(linger=0)
+        self.socket = self.context.socket(zmq.REQ)
+        self.socket.linger = 0
+        try:
+            harden_socket(self.socket, self.address)
+            self.socket.connect(self.address)
+        except (OSError, RuntimeError):
+            self.socket.setsockopt(zmq.SNDTIMEO, 0)  # never connected: the next send fails at once
+        self.poller.register(self.socket, zmq.POLLIN)
+
+    def run(self) -> None:
+        import zmq
+
+        try:
+            super().run()
+        except zmq.ZMQError:  # the kernel's socket is gone or refused: the heart is dead
+            self._beating = False
+
+
+class SandboxKernelClient(AsyncKernelClient):
+    """The grader's client of a sandboxed kernel: hardened sockets (:func:`harden_socket`),
+    also for the heartbeat (:class:`SandboxHBChannel`)."""
+
+    hb_channel_class = Type(SandboxHBChannel)
     _create_connected_socket = _connected_socket
 
 
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the ``alignlessons-sandbox`` kernel: ipc transport, limits, a jail per kernel."""
 
-    memory_limit = Integer(2 * GiB, help="Address-space limit per process in the jail (bytes; 0: none).").tag(config=True)
+    memory_limit = Integer(2 * GiB, help="Address-space limit per process in the jail (bytes; 0: none).").tag(
+        config=True
+    )
     cpu_limit = Integer(600, help="CPU-time limit per process in the jail (seconds; 0: none).").tag(config=True)
     wall_limit = Integer(3600, help="Wall-clock limit for the whole kernel (seconds; 0: none).").tag(config=True)
-    process_limit = Integer(64, help="Processes and threads in the jail (needs a pids cgroup when grading as root).").tag(config=True)
+    process_limit = Integer(
+        64, help="Processes and threads in the jail (needs a pids cgroup when grading as root)."
+    ).tag(config=True)
     file_size_limit = Integer(256 * MiB, help="Largest file the kernel may write (bytes).").tag(config=True)
     open_files_limit = Integer(1024, help="Open files per process.").tag(config=True)
-    scratch_limit = Integer(256 * MiB, help="Size of each writable tmpfs in the jail (working folder, /tmp).").tag(config=True)
-    use_cgroups = Bool(True, help="When grading as root, also confine each jail in pids and memory cgroups.").tag(config=True)
-    allow_unsandboxed = Bool(False, help=(
-        "Run grading kernels WITHOUT the bubblewrap jail when bwrap is missing. Student code then "
-        "runs with your permissions. Only the resource limits remain.")).tag(config=True)
+    scratch_limit = Integer(256 * MiB, help="Size of each writable tmpfs in the jail (working folder, /tmp).").tag(
+        config=True
+    )
+    use_cgroups = Bool(True, help="When grading as root, also confine each jail in pids and memory cgroups.").tag(
+        config=True
+    )
+    allow_unsandboxed = Bool(
+        False,
+        help=(
+            "Run grading kernels WITHOUT the bubblewrap jail when bwrap is missing. Student code then "
+            "runs with your permissions. Only the resource limits remain."
+        ),
+    ).tag(config=True)
     bwrap = Unicode("", help="Path of the bwrap executable (default: search PATH).").tag(config=True)
     extra_ro_binds = List(Unicode(), help="More folders to show read-only inside the jail.").tag(config=True)
-    hidden_paths = List(Unicode(), help="Folders or files never to show in the jail, even inside a bound folder.").tag(config=True)
-    kernel_spec_file = Unicode("", help=(
-        "kernel.json of the grading kernel (course init writes one into the course root); "
-        "default: an installed 'alignlessons-sandbox' spec, else the package's own.")).tag(config=True)
+    hidden_paths = List(Unicode(), help="Folders or files never to show in the jail, even inside a bound folder.").tag(
+        config=True
+    )
+    kernel_spec_file = Unicode(
+        "",
+        help=(
+            "kernel.json of the grading kernel (course init writes one into the course root); "
+            "default: an installed 'alignlessons-sandbox' spec, else the package's own."
+        ),
+    ).tag(config=True)
 
     role = Unicode("student", help="student: runs student code; test: runs the course's tests.")
     bridge_fd = Integer(-1, help="Inherited socket to the other kernel of the pair (-1: none).")
@@ -132,129 +186,63 @@ class SandboxKernelManager(AsyncKernelManager):
                 if spec.argv and os.access(spec.argv[0], os.X_OK):
                     self._kernel_spec = spec
                 else:
-                    self.log.warning("alignlessons: %s names a Python that does not exist; using "
-                                     "this one (%s)", path, sys.executable)
+                    self.log.warning(
+                        "alignlessons: %s names a Python that does not exist; using this one (%s)", path, sys.executable
+                    )
             except (OSError, ValueError):
-                self.log.warning("alignlessons: cannot read the kernel spec %s; using the "
-                                 "package's own", path)
+                self.log.warning("alignlessons: cannot read the kernel spec %s; using the package's own", path)
         if self._kernel_spec is None and self.kernel_name == KERNEL_NAME:
             try:
                 self._kernel_spec = self.kernel_spec_manager.get_kernel_spec(self.kernel_name)
             except NoSuchKernel:  # not installed: the package's own spec
                 self._kernel_spec = KernelSpec(resource_dir="", **spec_dict())
-        return super().kernel_spec
+        spec = super().kernel_spec
+        if spec is not None and self.kernel_name == KERNEL_NAME:
+            # Always through the sandbox provisioner, also for a kernel.json written before
+            # the spec named it (or edited to name another one).
+            spec.metadata["kernel_provisioner"] = {"provisioner_name": PROVISIONER_NAME, "config": {}}
+        return spec
 
-    # --- start ---------------------------------------------------------------------------------
-    def _settings(self, sandboxed: bool) -> dict:
-        hidden = [os.getcwd(), str(Path(__file__).resolve().parents[3] / "solutions"),
-                  os.path.expanduser("~"),
-                  *self.hidden_paths]
+    # --- start: see alignlessons.sandbox.provisioner ------------------------------------------
+    def sandbox_settings(self, sandboxed: bool, *, submission_dir: str | None = None) -> dict:
+        """The launcher's settings for one kernel (written by the provisioner into its state
+        folder; read by :mod:`alignlessons.sandbox.launch` before it builds the jail)."""
+        hidden = [
+            os.getcwd(),
+            str(Path(__file__).resolve().parents[3] / "solutions"),
+            os.path.expanduser("~"),
+            *self.hidden_paths,
+        ]
         trusted = self.role == "test"  # runs only the course's cells; reused across notebooks
         return {
-            "role": self.role, "sandboxed": sandboxed, "bwrap": self.bwrap or "",
-            "memory_bytes": self.memory_limit, "cpu_seconds": 0 if trusted else self.cpu_limit,
-            "wall_seconds": 0 if trusted else self.wall_limit, "nproc": self.process_limit,
-            "file_bytes": self.file_size_limit, "nofile": self.open_files_limit,
-            "scratch_bytes": self.scratch_limit, "cgroups": self.use_cgroups,
-            "ro_binds": list(self.extra_ro_binds), "hidden": hidden,
+            "role": self.role,
+            "sandboxed": sandboxed,
+            "bwrap": self.bwrap or "",
+            "memory_bytes": self.memory_limit,
+            "cpu_seconds": 0 if trusted else self.cpu_limit,
+            "wall_seconds": 0 if trusted else self.wall_limit,
+            "nproc": self.process_limit,
+            "file_bytes": self.file_size_limit,
+            "nofile": self.open_files_limit,
+            "scratch_bytes": self.scratch_limit,
+            "cgroups": self.use_cgroups,
+            "ro_binds": list(self.extra_ro_binds),
+            "hidden": hidden,
             "bridge_fd": self.bridge_fd if self.bridge_fd >= 0 else None,
             "bridge_timeout": self.bridge_timeout,
-            "submission_dir": getattr(self, "_staged", None),
+            "submission_dir": submission_dir,
         }
-
-    async def _async_pre_start_kernel(self, **kw):
-        sandboxed = bwrap_path(self.bwrap or None) is not None
-        if not sandboxed and not self.allow_unsandboxed:
-            detail = f" at {self.bwrap}" if self.bwrap else " on PATH"
-            raise SandboxUnavailable(UNAVAILABLE_MESSAGE.format(detail=detail))
-        if not sandboxed:
-            self.log.warning("alignlessons: bubblewrap is missing and allow_unsandboxed is set: "
-                             "student code runs WITHOUT the sandbox, with your permissions.")
-        self.transport = "ipc"
-        state = Path(tempfile.mkdtemp(prefix="alignlessons-kernel-"))
-        self._sandbox_state = state
-        self.connection_file = str(state / "kernel.json")
-        if sandboxed:
-            self.ip = JAIL_IPC_DIR + "/k"
-        else:
-            (state / "ipc").mkdir(mode=0o700)
-            self.ip = str(state / "ipc" / "k")
-        self._staged = None
-        if self.role == "student":
-            # The jail sees a private copy of the submission folder: regular files only, and no
-            # notebook (the one being graded holds the restored hidden tests and mark schemes).
-            from .files import stage_for_jail
-
-            staged = state / "submission"
-            staged.mkdir(mode=0o700)
-            # Only the folder the notebook runs in, named explicitly; never the grader's own
-            # working folder (the course root) by default.
-            found = (stage_for_jail(kw["cwd"], str(staged), max_bytes=self.scratch_limit)
-                     if kw.get("cwd") else None)
-            self._staged = str(staged)
-            self.staging_refused = found.reasons() if found else []
-        (state / "settings.json").write_text(json.dumps(self._settings(sandboxed)))
-        env = dict(kw.get("env") or os.environ)
-        env["ALIGNLESSONS_SANDBOX_STATE"] = str(state)
-        kw["env"] = env
-        if self.bridge_fd >= 0:
-            kw["pass_fds"] = tuple(sorted(set(kw.get("pass_fds", ())) | {self.bridge_fd}))
-        return await super()._async_pre_start_kernel(**kw)
-
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-        ready = self._sandbox_state / "ready.json"
-        deadline = time.monotonic() + 60
-        while not ready.exists():
-            if self.provisioner is None or await self.provisioner.poll() is not None:
-                raise RuntimeError("the sandboxed kernel did not start" + self._launcher_hint())
-            if time.monotonic() > deadline:
-                raise RuntimeError("the sandboxed kernel did not start within 60 s")
-            await asyncio.sleep(0.005)
-        self.ip = json.loads(ready.read_text())["ip"]
-        # The client must connect once, to the kernel's own sockets (it never reconnects): wait
-        # until the kernel has bound every one of them.
-        import stat
-
-        ports = [self.shell_port, self.iopub_port, self.stdin_port, self.control_port, self.hb_port]
-        while True:
-            try:
-                if all(stat.S_ISSOCK(os.lstat(f"{self.ip}-{p}").st_mode) for p in ports):
-                    break
-            except OSError:
-                pass
-            if self.provisioner is None or await self.provisioner.poll() is not None:
-                raise RuntimeError("the sandboxed kernel did not start" + self._launcher_hint())
-            if time.monotonic() > deadline:
-                raise RuntimeError("the sandboxed kernel did not open its sockets within 60 s")
-            await asyncio.sleep(0.005)
-
-    def _launcher_hint(self) -> str:
-        return " (see the kernel's messages above; is bubblewrap allowed to create user namespaces?)"
 
     # --- state ---------------------------------------------------------------------------------
     @property
     def killed_reason(self) -> str | None:
         """Why the launcher killed the kernel (e.g. the wall-clock limit), if it did."""
-        state = getattr(self, "_sandbox_state", None)
-        if state and (state / "killed.json").exists():
-            try:
-                return json.loads((state / "killed.json").read_text()).get("reason")
-            except (OSError, ValueError):
-                return "killed"
-        return None
+        return getattr(self.provisioner, "killed_reason", None)
 
-    async def _async_cleanup_resources(self, restart: bool = False) -> None:
-        await super()._async_cleanup_resources(restart=restart)
-        state = getattr(self, "_sandbox_state", None)
-        if state is not None and not restart:
-            try:
-                from .launch import remove_cgroups
-
-                remove_cgroups(json.loads((state / "cgroups.json").read_text()))
-            except (OSError, ValueError):
-                pass
-            shutil.rmtree(state, ignore_errors=True)
+    @property
+    def staging_refused(self) -> list:
+        """What the staging of the submission folder refused, with reasons (student kernels)."""
+        return list(getattr(self.provisioner, "staging_refused", None) or [])
 
     # A kernel whose connection is gone (it died, or a message broke a limit) cannot be asked
     # to stop; the sends fail (zmq.Again) and the process is killed instead.
@@ -276,8 +264,3 @@ class SandboxKernelManager(AsyncKernelManager):
 
     interrupt_kernel = _async_interrupt_kernel
     request_shutdown = _async_request_shutdown
-
-    # jupyter_client binds these public names to its own coroutine functions: point them at ours.
-    cleanup_resources = _async_cleanup_resources
-    pre_start_kernel = _async_pre_start_kernel
-    _launch_kernel = _async_launch_kernel

@@ -8,6 +8,7 @@ transactions, which SQLite serialises.
     from alignlessons.sandbox.parallel import autograde_parallel
     results = autograde_parallel("/srv/course", "00_start_here", jobs=2)
 """
+
 from __future__ import annotations
 
 import os
@@ -23,9 +24,15 @@ def submitted_students(root: str | os.PathLike, assignment: str) -> list[str]:
     return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir())
 
 
-def autograde_parallel(root: str | os.PathLike, assignment: str, *, jobs: int = 2,
-                       extra_args: tuple[str, ...] = (), env: dict | None = None,
-                       timeout: float | None = None) -> list[subprocess.CompletedProcess]:
+def autograde_parallel(
+    root: str | os.PathLike,
+    assignment: str,
+    *,
+    jobs: int = 2,
+    extra_args: tuple[str, ...] = (),
+    env: dict | None = None,
+    timeout: float | None = None,
+) -> list[subprocess.CompletedProcess]:
     """Run ``jobs`` autograde processes over disjoint students; returns their results."""
     students = submitted_students(root, assignment)
     jobs = max(1, min(jobs, len(students) or 1))
@@ -40,8 +47,17 @@ def autograde_parallel(root: str | os.PathLike, assignment: str, *, jobs: int = 
         args = [sys.executable, "-m", "nbgrader", "autograde", assignment, *extra_args]
         if others:
             args.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
-        procs.append(subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                args,
+                cwd=root,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                stdin=subprocess.DEVNULL,
+            )
+        )
     results = []
     for p in procs:
         out, err = p.communicate(timeout=timeout)

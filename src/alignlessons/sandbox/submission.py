@@ -14,6 +14,7 @@
 * :func:`check_submitted_files` (``Autograde.pre_convert_hook``): a missing notebook (e.g. a
   wrong file name) is scored 0, needs a manual grade and is flagged with the names found.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,9 +26,8 @@ import sys
 import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbformat import NotebookNode
-from traitlets import Integer
-
 from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer
 
 from .execute import FLAGS_KEY, cell_code
 from .files import REFUSED, describe_refusal, open_regular, safe_name
@@ -41,8 +41,20 @@ def safe_text(text: str, limit: int = 200) -> str:
     """Student-controlled text made safe to show in a message that is rendered later (markdown,
     HTML): markup characters are replaced, length is bounded."""
     text = "".join(ch if ch.isprintable() else " " for ch in str(text))[:limit]
-    for a, b in (("&", "＆"), ("<", "‹"), (">", "›"), ("`", "'"), ("[", "("), ("]", ")"),
-                 ("*", "∗"), ("_", " "), ("#", "№"), ("|", "¦"), ("\\", "/"), ("$", "S")):
+    for a, b in (
+        ("&", "＆"),
+        ("<", "‹"),
+        (">", "›"),
+        ("`", "'"),
+        ("[", "("),
+        ("]", ")"),
+        ("*", "∗"),
+        ("_", " "),
+        ("#", "№"),
+        ("|", "¦"),
+        ("\\", "/"),
+        ("$", "S"),
+    ):
         text = text.replace(a, b)
     return text
 
@@ -61,15 +73,14 @@ class SourceNotebook:
         with Gradebook(db_url) as gb:
             nb = gb.find_notebook(notebook, assignment)
             self.order = [c.name for c in nb.source_cells]
-            self.cells = {c.name: (c.cell_type, bool(c.locked), c.source, c.checksum)
-                          for c in nb.source_cells}
+            self.cells = {c.name: (c.cell_type, bool(c.locked), c.source, c.checksum) for c in nb.source_cells}
             self.points = {c.name: float(c.max_score) for c in nb.grade_cells}
             self.solutions = {c.name for c in nb.solution_cells}
             self.tasks = {c.name: float(c.max_score) for c in nb.task_cells}
             self.kernelspec = nb.kernelspec
 
     @classmethod
-    def from_resources(cls, resources) -> "SourceNotebook | None":
+    def from_resources(cls, resources) -> SourceNotebook | None:
         info = (resources or {}).get("nbgrader") or {}
         try:
             return cls(info["db_url"], info["notebook"], info["assignment"])
@@ -78,8 +89,14 @@ class SourceNotebook:
 
     def metadata(self, name: str) -> dict:
         cell_type, locked, _, checksum = self.cells[name]
-        meta = {"grade": name in self.points, "grade_id": name, "locked": locked,
-                "schema_version": 3, "solution": name in self.solutions, "task": name in self.tasks}
+        meta = {
+            "grade": name in self.points,
+            "grade_id": name,
+            "locked": locked,
+            "schema_version": 3,
+            "solution": name in self.solutions,
+            "task": name in self.tasks,
+        }
         if name in self.points:
             meta["points"] = self.points[name]
         if name in self.tasks:
@@ -90,8 +107,11 @@ class SourceNotebook:
 
     def new_cell(self, name: str) -> NotebookNode:
         cell_type, locked, source, _ = self.cells[name]
-        maker = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
-                 "raw": nbformat.v4.new_raw_cell}[cell_type]
+        maker = {
+            "code": nbformat.v4.new_code_cell,
+            "markdown": nbformat.v4.new_markdown_cell,
+            "raw": nbformat.v4.new_raw_cell,
+        }[cell_type]
         cell = maker(source=source)
         cell.metadata["nbgrader"] = self.metadata(name)
         if locked:
@@ -115,8 +135,11 @@ def _clean_notebook(nb) -> NotebookNode:
     cells = nb.get("cells") if isinstance(nb, dict) else None
     if not isinstance(cells, list):
         raise ValueError("the notebook has no list of cells")
-    makers = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell,
-              "raw": nbformat.v4.new_raw_cell}
+    makers = {
+        "code": nbformat.v4.new_code_cell,
+        "markdown": nbformat.v4.new_markdown_cell,
+        "raw": nbformat.v4.new_raw_cell,
+    }
     ids: set[str] = set()
     for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") not in makers:
@@ -160,8 +183,9 @@ class SafeNotebookExporter(NotebookExporter):
         resources["metadata"]["path"] = folder
         try:
             mtime = os.lstat(filename).st_mtime
-            resources["metadata"]["modified_date"] = datetime.datetime.fromtimestamp(
-                mtime, tz=datetime.timezone.utc).strftime("%B %d, %Y")
+            resources["metadata"]["modified_date"] = datetime.datetime.fromtimestamp(mtime, tz=datetime.UTC).strftime(
+                "%B %d, %Y"
+            )
         except OSError:
             pass
         refusal = describe_refusal(filename)
@@ -176,8 +200,10 @@ class SafeNotebookExporter(NotebookExporter):
         if source is None:
             raise ValueError(f"the submitted notebook cannot be graded: {why}")
         name = safe_name((resources.get("nbgrader") or {}).get("notebook", "notebook"))
-        reason = (f"The submitted file {name}.ipynb is not a readable notebook ({why}); it was "
-                  "graded as the blank student version.")
+        reason = (
+            f"The submitted file {name}.ipynb is not a readable notebook ({why}); it was "
+            "graded as the blank student version."
+        )
         flag = _flag("manual", reason, None, True)
         flag["unreadable"] = True
         resources.setdefault(EXPORTER_FLAGS, []).append(flag)
@@ -194,7 +220,7 @@ class SafeNotebookExporter(NotebookExporter):
             if not data.strip():
                 raise ValueError("the file is empty")
             nb = _clean_notebook(nbformat.reads(data, as_version=4))
-        except Exception as exc:  # noqa: BLE001 - anything unreadable is graded as blank
+        except Exception as exc:  # anything unreadable is graded as blank
             if SourceNotebook.from_resources(resources) is None:
                 raise
             return self._blank(resources, f"{type(exc).__name__}: {safe_text(str(exc), 200)}", **kw)
@@ -203,38 +229,136 @@ class SafeNotebookExporter(NotebookExporter):
 
 # --- sanitising ------------------------------------------------------------------------------------
 SUSPICIOUS_NAMES = {
-    "get_ipython": "IPython's shell (get_ipython)", "__builtins__": "__builtins__",
-    "__import__": "__import__", "exec": "exec", "eval": "eval", "compile": "compile",
-    "globals": "globals()", "vars": "vars()", "setattr": "setattr", "delattr": "delattr",
-    "breakpoint": "breakpoint", "locals": "locals()",
+    "get_ipython": "IPython's shell (get_ipython)",
+    "__builtins__": "__builtins__",
+    "__import__": "__import__",
+    "exec": "exec",
+    "eval": "eval",
+    "compile": "compile",
+    "globals": "globals()",
+    "vars": "vars()",
+    "setattr": "setattr",
+    "delattr": "delattr",
+    "breakpoint": "breakpoint",
+    "locals": "locals()",
 }
 SUSPICIOUS_MODULES = {
-    "builtins", "ctypes", "gc", "inspect", "importlib", "signal", "socket", "subprocess",
-    "threading", "multiprocessing", "ipykernel", "atexit", "sysconfig", "resource",
-    "pty", "faulthandler", "sqlite3", "urllib", "http", "requests", "zmq", "jupyter_client",
-    "code", "codeop", "runpy", "pickle", "marshal", "pdb", "bdb", "posix", "_thread", "mmap",
-    "fcntl", "linecache", "copyreg", "_io", "alignlessons.sandbox",
+    "builtins",
+    "ctypes",
+    "gc",
+    "inspect",
+    "importlib",
+    "signal",
+    "socket",
+    "subprocess",
+    "threading",
+    "multiprocessing",
+    "ipykernel",
+    "atexit",
+    "sysconfig",
+    "resource",
+    "pty",
+    "faulthandler",
+    "sqlite3",
+    "urllib",
+    "http",
+    "requests",
+    "zmq",
+    "jupyter_client",
+    "code",
+    "codeop",
+    "runpy",
+    "pickle",
+    "marshal",
+    "pdb",
+    "bdb",
+    "posix",
+    "_thread",
+    "mmap",
+    "fcntl",
+    "linecache",
+    "copyreg",
+    "_io",
+    "alignlessons.sandbox",
 }
 SUSPICIOUS_DUNDERS = {
-    "__class__", "__bases__", "__subclasses__", "__globals__", "__code__", "__closure__",
-    "__builtins__", "__dict__", "__mro__", "__getattribute__", "__setattr__", "__delattr__",
-    "__func__", "__self__", "__loader__", "__spec__", "__traceback__", "__defaults__",
-    "__kwdefaults__", "f_back", "f_globals", "f_locals", "f_builtins", "gi_frame", "tb_frame",
+    "__class__",
+    "__bases__",
+    "__subclasses__",
+    "__globals__",
+    "__code__",
+    "__closure__",
+    "__builtins__",
+    "__dict__",
+    "__mro__",
+    "__getattribute__",
+    "__setattr__",
+    "__delattr__",
+    "__func__",
+    "__self__",
+    "__loader__",
+    "__spec__",
+    "__traceback__",
+    "__defaults__",
+    "__kwdefaults__",
+    "f_back",
+    "f_globals",
+    "f_locals",
+    "f_builtins",
+    "gi_frame",
+    "tb_frame",
     "cr_frame",
 }
 SUSPICIOUS_ATTRS = {
-    ("sys", "modules"), ("sys", "exit"), ("sys", "settrace"), ("sys", "setprofile"),
-    ("sys", "_getframe"), ("sys", "excepthook"), ("sys", "displayhook"), ("sys", "meta_path"),
-    ("sys", "path"), ("os", "_exit"), ("os", "kill"), ("os", "system"), ("os", "fork"),
-    ("os", "remove"), ("os", "unlink"), ("os", "rmdir"), ("os", "rename"), ("os", "replace"),
-    ("os", "chdir"), ("os", "listdir"), ("os", "walk"), ("os", "scandir"), ("os", "popen"),
-    ("os", "execv"), ("os", "spawnl"), ("os", "setsid"), ("os", "killpg"),
+    ("sys", "modules"),
+    ("sys", "exit"),
+    ("sys", "settrace"),
+    ("sys", "setprofile"),
+    ("sys", "_getframe"),
+    ("sys", "excepthook"),
+    ("sys", "displayhook"),
+    ("sys", "meta_path"),
+    ("sys", "path"),
+    ("os", "_exit"),
+    ("os", "kill"),
+    ("os", "system"),
+    ("os", "fork"),
+    ("os", "remove"),
+    ("os", "unlink"),
+    ("os", "rmdir"),
+    ("os", "rename"),
+    ("os", "replace"),
+    ("os", "chdir"),
+    ("os", "listdir"),
+    ("os", "walk"),
+    ("os", "scandir"),
+    ("os", "popen"),
+    ("os", "execv"),
+    ("os", "spawnl"),
+    ("os", "setsid"),
+    ("os", "killpg"),
 }
 # Builtins a test relies on; redefining them is suspicious (redefining e.g. ``sum`` is not).
-BUILTIN_NAMES = {n for n in dir(builtins) if isinstance(getattr(builtins, n), type)
-                 and issubclass(getattr(builtins, n), BaseException)} | {
-    "isinstance", "issubclass", "callable", "hasattr", "getattr", "setattr", "type", "object",
-    "super", "__import__", "repr", "hash", "id", "__build_class__"}
+BUILTIN_NAMES = {
+    n
+    for n in dir(builtins)
+    if isinstance(getattr(builtins, n), type) and issubclass(getattr(builtins, n), BaseException)
+} | {
+    "isinstance",
+    "issubclass",
+    "callable",
+    "hasattr",
+    "getattr",
+    "setattr",
+    "type",
+    "object",
+    "super",
+    "__import__",
+    "repr",
+    "hash",
+    "id",
+    "__build_class__",
+}
 
 
 def suspicious_constructs(source: str, protected: set[str], modules: set[str]) -> list[str]:
@@ -261,7 +385,11 @@ def suspicious_constructs(source: str, protected: set[str], modules: set[str]) -
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             for n in names:
-                if n.split(".")[0] in SUSPICIOUS_MODULES or n in SUSPICIOUS_MODULES or n.startswith("alignlessons.sandbox"):
+                if (
+                    n.split(".")[0] in SUSPICIOUS_MODULES
+                    or n in SUSPICIOUS_MODULES
+                    or n.startswith("alignlessons.sandbox")
+                ):
                     found.append(f"import {n}")
         elif isinstance(node, ast.Attribute):
             base = aliases.get(node.value.id, node.value.id) if isinstance(node.value, ast.Name) else None
@@ -316,18 +444,31 @@ class InspectSubmission(NbGraderPreprocessor):
         info = resources.get("nbgrader") or {}
         refused = REFUSED.pop((info.get("assignment"), info.get("student")), None)
         if refused:
-            flags.append(_flag("review", "Files in the submission were not accepted (they were "
-                                         "neither copied nor read): " + "; ".join(refused[:20])
-                               + (f"; and {len(refused) - 20} more" if len(refused) > 20 else "")))
+            flags.append(
+                _flag(
+                    "review",
+                    "Files in the submission were not accepted (they were "
+                    "neither copied nor read): "
+                    + "; ".join(refused[:20])
+                    + (f"; and {len(refused) - 20} more" if len(refused) > 20 else ""),
+                )
+            )
         source = SourceNotebook.from_resources(resources)
         if source is not None:
             for step in (self._structure, self._scan):
                 try:
                     flags += step(nb, source)
                 except (RecursionError, MemoryError, ValueError, TypeError) as exc:
-                    flags.append(_flag("manual", "The submission could not be checked "
-                                       f"({type(exc).__name__}: {safe_text(str(exc), 120)}); "
-                                       "review it before trusting its score.", None, False))
+                    flags.append(
+                        _flag(
+                            "manual",
+                            "The submission could not be checked "
+                            f"({type(exc).__name__}: {safe_text(str(exc), 120)}); "
+                            "review it before trusting its score.",
+                            None,
+                            False,
+                        )
+                    )
         if flags:
             nb.metadata[FLAGS_KEY] = {"flags": flags}
         return nb, resources
@@ -348,8 +489,9 @@ class InspectSubmission(NbGraderPreprocessor):
             positions.setdefault(gid, []).append(i)
         for gid, where in positions.items():
             if len(where) > 1:
-                flags.append(_flag("review", f"Cell id '{gid}' appears {len(where)} times; only "
-                                             "the last copy was graded."))
+                flags.append(
+                    _flag("review", f"Cell id '{gid}' appears {len(where)} times; only the last copy was graded.")
+                )
                 for i in where[:-1]:
                     del nb.cells[i].metadata["nbgrader"]
         last = {gid: where[-1] for gid, where in positions.items()}
@@ -358,8 +500,12 @@ class InspectSubmission(NbGraderPreprocessor):
             cell = nb.cells[i]
             cell_type, locked, text, _ = source.cells[gid]
             if cell.cell_type != cell_type:
-                flags.append(_flag("review", f"Cell '{gid}' was changed from {cell_type} to "
-                                             f"{cell.cell_type}; the original was restored."))
+                flags.append(
+                    _flag(
+                        "review",
+                        f"Cell '{gid}' was changed from {cell_type} to {cell.cell_type}; the original was restored.",
+                    )
+                )
             elif locked and cell.source.rstrip() not in self._versions(text):
                 what = "test cell" if gid in source.points and gid not in source.solutions else "locked cell"
                 flags.append(_flag("review", f"The {what} '{gid}' was edited; the original was restored."))
@@ -367,8 +513,7 @@ class InspectSubmission(NbGraderPreprocessor):
         order = [gid for gid in source.order if gid in last]
         placed = sorted(last.items(), key=lambda kv: kv[1])
         if [gid for gid, _ in placed] != order:
-            flags.append(_flag("review", "Cells are not in their original order (graded in the "
-                                         "submitted order)."))
+            flags.append(_flag("review", "Cells are not in their original order (graded in the submitted order)."))
         restored = []
         for k, gid in enumerate(source.order):
             cell_type, locked, _, _ = source.cells[gid]
@@ -386,8 +531,11 @@ class InspectSubmission(NbGraderPreprocessor):
             last[gid] = index
             restored.append(gid)
         if restored:
-            flags.append(_flag("review", "Cells deleted from the submission were restored from the "
-                                         f"source: {', '.join(restored)}."))
+            flags.append(
+                _flag(
+                    "review", f"Cells deleted from the submission were restored from the source: {', '.join(restored)}."
+                )
+            )
         return flags
 
     def _versions(self, text: str) -> set[str]:
@@ -396,16 +544,20 @@ class InspectSubmission(NbGraderPreprocessor):
         from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme
 
         out = {text.rstrip()}
-        for cls, method in ((ClearHiddenTests, "_remove_hidden_test_region"),
-                            (ClearMarkScheme, "_remove_mark_scheme_region")):
+        for cls, method in (
+            (ClearHiddenTests, "_remove_hidden_test_region"),
+            (ClearMarkScheme, "_remove_mark_scheme_region"),
+        ):
             try:
                 cell = nbformat.v4.new_code_cell(source=text)
                 getattr(cls(parent=self), method)(cell)
                 out.add(cell.source.rstrip())
                 text2 = cell.source
                 cell = nbformat.v4.new_code_cell(source=text2)
-                for cls2, method2 in ((ClearHiddenTests, "_remove_hidden_test_region"),
-                                      (ClearMarkScheme, "_remove_mark_scheme_region")):
+                for cls2, method2 in (
+                    (ClearHiddenTests, "_remove_hidden_test_region"),
+                    (ClearMarkScheme, "_remove_mark_scheme_region"),
+                ):
                     getattr(cls2(parent=self), method2)(cell)
                 out.add(cell.source.rstrip())
             except Exception:  # noqa: BLE001 - malformed regions: compare with the source only
@@ -413,16 +565,18 @@ class InspectSubmission(NbGraderPreprocessor):
         return out
 
     def _scan(self, nb, source: SourceNotebook) -> list[dict]:
-        locked_sources = [text for gid, (t, locked, text, _) in source.cells.items()
-                          if locked and t == "code"]
+        locked_sources = [text for gid, (t, locked, text, _) in source.cells.items() if locked and t == "code"]
         protected: set[str] = set()
         from .execute import bound_names
 
         for gid, (t, locked, text, _) in source.cells.items():
             if locked and t == "code" and gid not in source.points:  # set-up cells, not tests
                 protected |= bound_names(text)
-        student_sources = [c.source for c in nb.cells if c.cell_type == "code"
-                           and not (c.metadata.get("nbgrader", {}) or {}).get("locked")]
+        student_sources = [
+            c.source
+            for c in nb.cells
+            if c.cell_type == "code" and not (c.metadata.get("nbgrader", {}) or {}).get("locked")
+        ]
         modules = _imported_modules(locked_sources + student_sources)
         flags = []
         for i, cell in enumerate(nb.cells):
@@ -435,9 +589,14 @@ class InspectSubmission(NbGraderPreprocessor):
                 found = [f"code too deeply nested to check ({type(exc).__name__})"]
             if found:
                 label = f"'{meta['grade_id']}'" if meta.get("grade_id") else f"number {i + 1}"
-                flags.append(_flag("review", f"Cell {label} uses {', '.join(found[:8])}: check "
-                                             "for an attempt to game the grader (tests ran in a "
-                                             "separate kernel, so it cannot change their result)."))
+                flags.append(
+                    _flag(
+                        "review",
+                        f"Cell {label} uses {', '.join(found[:8])}: check "
+                        "for an attempt to game the grader (tests ran in a "
+                        "separate kernel, so it cannot change their result).",
+                    )
+                )
         return flags
 
 
@@ -462,23 +621,21 @@ class ApplyGradingFlags(NbGraderPreprocessor):
                 if f.get("severity") != "manual":
                     continue
                 names = f.get("cells")
-                targets = [grades[n] for n in (names if names is not None else sorted(test_cells))
-                           if n in grades]
+                targets = [grades[n] for n in (names if names is not None else sorted(test_cells)) if n in grades]
                 for g in targets:
                     if f.get("zero"):
                         g.auto_score = 0
                     g.needs_manual_grade = True
             comments = {c.name: c for c in sub.comments}
             notes: dict[str, list[str]] = {}
-            first = next((n for n in (source.order if source else []) if n in comments),
-                         next(iter(comments), None))
+            first = next((n for n in (source.order if source else []) if n in comments), next(iter(comments), None))
             for f in flags:
                 target = first
                 cells = f.get("cells") or []
                 if source is not None and cells:
                     k = min((source.order.index(c) for c in cells if c in source.order), default=None)
                     if k is not None:
-                        target = next((n for n in reversed(source.order[:k + 1]) if n in comments), first)
+                        target = next((n for n in reversed(source.order[: k + 1]) if n in comments), first)
                 if target is not None:
                     notes.setdefault(target, []).append(f["reason"])
             for name, reasons in notes.items():
@@ -486,8 +643,9 @@ class ApplyGradingFlags(NbGraderPreprocessor):
                 old = comments[name].auto_comment
                 comments[name].auto_comment = f"{old}\n\n{text}" if old else text
             gb.db.commit()
-        note = ("**Autograder notes** — this submission was flagged for review:\n\n"
-                + "\n".join(f"- {f['reason']}" for f in flags))
+        note = "**Autograder notes** — this submission was flagged for review:\n\n" + "\n".join(
+            f"- {f['reason']}" for f in flags
+        )
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(note))
         return nb, resources
 
@@ -538,14 +696,19 @@ def check_submitted_files(assignment=None, student=None, notebooks=None, **_):
             for g in sub.grades:
                 g.auto_score = 0
                 g.needs_manual_grade = True
-            reason = (f"No notebook named {name}.ipynb was submitted"
-                      + (f" (found: {', '.join(safe_name(o) for o in others[:20])})" if others else "")
-                      + f". If one of them is this notebook, rename it in "
-                      f"{os.path.relpath(folder, coursedir.root)} and run "
-                      f"`nbgrader autograde {assignment_id} --student {student_id} --force`.")
+            reason = (
+                f"No notebook named {name}.ipynb was submitted"
+                + (f" (found: {', '.join(safe_name(o) for o in others[:20])})" if others else "")
+                + f". If one of them is this notebook, rename it in "
+                f"{os.path.relpath(folder, coursedir.root)} and run "
+                f"`nbgrader autograde {assignment_id} --student {student_id} --force`."
+            )
             for c in sub.comments[:1]:
                 c.auto_comment = reason
         gb.db.commit()
-    converter.log.warning("alignlessons: %s/%s is missing %s; flagged for review", student_id,
-                          assignment_id, ", ".join(f"{m}.ipynb" for m in missing))
-
+    converter.log.warning(
+        "alignlessons: %s/%s is missing %s; flagged for review",
+        student_id,
+        assignment_id,
+        ", ".join(f"{m}.ipynb" for m in missing),
+    )

@@ -10,6 +10,7 @@ serves its own Vega, Vega-Lite and Vega-Embed (from ``vl-convert-python``) and M
 The build is staged in a scratch folder and the finished site replaces the old one only when
 Sphinx has succeeded: a failed build leaves the previous site as it was.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,12 +23,14 @@ from pathlib import Path
 
 import nbformat
 
-from ..tooling import ASSIGNMENTS, LESSONS, REPO, ToolingError, assignment_names, lesson_paths
+from ..charts.render import VEGALITE_VERSION
+from ..paths import ASSIGNMENTS, LESSONS, REPO
+from ..paths import TEMPLATES as _TEMPLATES
+from ..tooling import ToolingError, assignment_names, lesson_paths
 
 SITE_OUT = REPO / "_build" / "site"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "site"
+TEMPLATES = _TEMPLATES / "site"
 DOCS = REPO / "docs"
-VEGALITE_VERSION = "5.21"  # the Vega-Lite 5 that vl-convert bundles; stored specs use the v5 schema
 
 
 @dataclass
@@ -74,9 +77,14 @@ def _glossary_md() -> str:
     from .. import content
 
     docs = {row["doc"]: row for row in content.sources().to_dict("records")}
-    lines = ["# Glossary", "",
-             "Terms the lessons use, with the documents in which each matters. The same definitions "
-             "appear in a lesson as `content.term(\"…\")`.", "", ":::{glossary}"]
+    lines = [
+        "# Glossary",
+        "",
+        "Terms the lessons use, with the documents in which each matters. The same definitions "
+        'appear in a lesson as `content.term("…")`.',
+        "",
+        ":::{glossary}",
+    ]
     for row in content.glossary().to_dict("records"):
         where = ", ".join(f"*{_md_escape(docs[d]['title'])}*" if d in docs else d for d in str(row["docs"]).split())
         lines += [_md_escape(row["term"]), f"  {_md_escape(row['definition'])} (Documents: {where}.)", ""]
@@ -87,14 +95,24 @@ def _glossary_md() -> str:
 def _sources_md() -> str:
     from .. import content
 
-    lines = ["# Sources", "",
-             "The four public documents the course reads side by side. Each lesson names the ones it uses; "
-             "quotations in the lessons are short, attributed and checked against these texts.", ""]
+    lines = [
+        "# Sources",
+        "",
+        "The four public documents the course reads side by side. Each lesson names the ones it uses; "
+        "quotations in the lessons are short, attributed and checked against these texts.",
+        "",
+    ]
     for row in content.sources().to_dict("records"):
-        lines += [f"(source-{row['doc']})=", f"## {_md_escape(row['title'])}", "",
-                  f"{_md_escape(row['author'])}, *{_md_escape(row['venue'])}*, {row['date']}. "
-                  f"Document id: `{row['doc']}`. [Read the original]({row['url']}).", "",
-                  _md_escape(row["summary"]), ""]
+        lines += [
+            f"(source-{row['doc']})=",
+            f"## {_md_escape(row['title'])}",
+            "",
+            f"{_md_escape(row['author'])}, *{_md_escape(row['venue'])}*, {row['date']}. "
+            f"Document id: `{row['doc']}`. [Read the original]({row['url']}).",
+            "",
+            _md_escape(row["summary"]),
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -103,11 +121,10 @@ def _landing_md(lessons: list[tuple[str, str]], assignments: list[tuple[str, str
 
     from .. import content
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
-                      keep_trailing_newline=True)
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined, keep_trailing_newline=True)
     return env.get_template("index.md.j2").render(
-        lessons=lessons, assignments=assignments, sources=content.sources().to_dict("records"),
-        md_escape=_md_escape)
+        lessons=lessons, assignments=assignments, sources=content.sources().to_dict("records"), md_escape=_md_escape
+    )
 
 
 def _write(path: Path, text: str) -> None:
@@ -123,15 +140,18 @@ def _copy_static(static: Path) -> None:
     # One classic script; wrapped so its top-level names (``_`` among them) stay out of the page's
     # global scope. It sets window.vega, window.vegaLite and window.vegaEmbed.
     bundle = vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION)
-    _write(static / "vega-bundle.js", "// Vega, Vega-Lite and Vega-Embed (BSD-3-Clause), from vl-convert-python.\n"
-           "(function () {\n" + bundle + "\n})();\n")
+    _write(
+        static / "vega-bundle.js",
+        "// Vega, Vega-Lite and Vega-Embed (BSD-3-Clause), from vl-convert-python.\n"
+        "(function () {\n" + bundle + "\n})();\n",
+    )
     mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
-    shutil.copytree(mathjax, static / "mathjax",
-                    ignore=shutil.ignore_patterns("localization", "*.md", "unpacked"))
+    shutil.copytree(mathjax, static / "mathjax", ignore=shutil.ignore_patterns("localization", "*.md", "unpacked"))
 
 
-def _stage_notebook(src: Path, dest: Path, *, slug: str, download: str, what: str,
-                    build: SiteBuild, data_dir: Path) -> str:
+def _stage_notebook(
+    src: Path, dest: Path, *, slug: str, download: str, what: str, build: SiteBuild, data_dir: Path
+) -> str:
     from .prepare import download_cell, prepare_notebook
 
     nb = nbformat.read(src, as_version=4)
@@ -160,19 +180,30 @@ def stage(work: Path, build: SiteBuild) -> None:
     lessons = []
     for path in lesson_paths(LESSONS):
         shutil.copy(path, _mkdir(extra / "notebooks") / path.name)
-        title = _stage_notebook(path, work / "lessons" / path.name, slug=path.stem,
-                                download=f"../notebooks/{path.name}", what="lesson", build=build,
-                                data_dir=extra / "data")
+        title = _stage_notebook(
+            path,
+            work / "lessons" / path.name,
+            slug=path.stem,
+            download=f"../notebooks/{path.name}",
+            what="lesson",
+            build=build,
+            data_dir=extra / "data",
+        )
         lessons.append((f"lessons/{path.stem}", title, build.minutes[path.stem]))
     assignments = []
     for name in assignment_names():
         for path in sorted((ASSIGNMENTS / name).glob("*.ipynb")):
             shutil.copy(path, _mkdir(extra / "notebooks" / "assignments") / path.name)
             slug = f"assignment-{path.stem}"
-            title = _stage_notebook(path, work / "assignments" / path.name, slug=slug,
-                                    download=f"../notebooks/assignments/{path.name}",
-                                    what="assignment (student version)", build=build,
-                                    data_dir=extra / "data")
+            title = _stage_notebook(
+                path,
+                work / "assignments" / path.name,
+                slug=slug,
+                download=f"../notebooks/assignments/{path.name}",
+                what="assignment (student version)",
+                build=build,
+                data_dir=extra / "data",
+            )
             assignments.append((f"assignments/{path.stem}", title))
     if not lessons:
         raise ToolingError(f"no lessons found in {LESSONS}")
@@ -203,9 +234,17 @@ def build_site(out: Path | str | None = None, *, quiet: bool = True) -> SiteBuil
     stage(scratch / "src", build)
     html_dir = scratch / "html"
     warnings = io.StringIO()
-    app = Sphinx(str(scratch / "src"), str(scratch / "src"), str(html_dir), str(scratch / "doctrees"),
-                 "html", status=None if quiet else sys.stdout, warning=warnings, freshenv=True,
-                 keep_going=True)
+    app = Sphinx(
+        str(scratch / "src"),
+        str(scratch / "src"),
+        str(html_dir),
+        str(scratch / "doctrees"),
+        "html",
+        status=None if quiet else sys.stdout,
+        warning=warnings,
+        freshenv=True,
+        keep_going=True,
+    )
     app.build(force_all=True)
     build.warnings = [w for w in warnings.getvalue().splitlines() if w.strip()]
     if app.statuscode != 0:

@@ -13,6 +13,7 @@ Nothing is executed: the stored outputs are rewritten for a static page.
   lesson does not store that twin, the twin itself is drawn from the course package (the
   lesson's own cells are never run).
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,11 +22,10 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import nbformat
 
-from ..charts.render import MIME_TYPE, alt_text, _title_text
+from ..charts.render import MIME_TYPE, _title_text, alt_text
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: Rows of a chart's data shown in its table on the page (every row is in the CSV file).
@@ -59,8 +59,7 @@ def _cell_text(value) -> str:
 
 def _rows(spec: dict) -> list[tuple[str, list[dict]]]:
     """The chart's inline datasets, in a stable order."""
-    found = [(name, rows) for name, rows in sorted((spec.get("datasets") or {}).items())
-             if isinstance(rows, list)]
+    found = [(name, rows) for name, rows in sorted((spec.get("datasets") or {}).items()) if isinstance(rows, list)]
     values = (spec.get("data") or {}).get("values") if isinstance(spec.get("data"), dict) else None
     if isinstance(values, list):
         found.append(("values", values))
@@ -90,17 +89,24 @@ def _table_html(title: str, datasets: list[tuple[str, list[dict]]], csv_links: l
         cols = _columns(rows)
         caption = title if len(datasets) == 1 else f"{title} (data {i} of {len(datasets)})"
         shown = rows[:TABLE_ROWS]
-        note = (f"All {len(rows)} rows." if len(rows) <= TABLE_ROWS else
-                f"The first {TABLE_ROWS} of {len(rows)} rows; every row is in the CSV file.")
-        parts.append("<div class='alignlessons-table-wrap' tabindex='0' role='region' "
-                     f"aria-label='{html.escape(caption, quote=True)}'>")
-        parts.append(f"<table><caption>{html.escape(caption)}. {note} "
-                     f"<a href='{html.escape(link, quote=True)}' download>Download the data (CSV)</a></caption>")
-        parts.append("<thead><tr>" + "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in cols)
-                     + "</tr></thead><tbody>")
+        note = (
+            f"All {len(rows)} rows."
+            if len(rows) <= TABLE_ROWS
+            else f"The first {TABLE_ROWS} of {len(rows)} rows; every row is in the CSV file."
+        )
+        parts.append(
+            "<div class='alignlessons-table-wrap' tabindex='0' role='region' "
+            f"aria-label='{html.escape(caption, quote=True)}'>"
+        )
+        parts.append(
+            f"<table><caption>{html.escape(caption)}. {note} "
+            f"<a href='{html.escape(link, quote=True)}' download>Download the data (CSV)</a></caption>"
+        )
+        parts.append(
+            "<thead><tr>" + "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in cols) + "</tr></thead><tbody>"
+        )
         for row in shown:
-            parts.append("<tr>" + "".join(f"<td>{html.escape(_cell_text(row.get(c)))}</td>" for c in cols)
-                         + "</tr>")
+            parts.append("<tr>" + "".join(f"<td>{html.escape(_cell_text(row.get(c)))}</td>" for c in cols) + "</tr>")
         parts.append("</tbody></table></div>")
     parts.append("</details>")
     return "".join(parts)
@@ -118,17 +124,22 @@ def chart_html(spec: dict, chart_id: str, data_prefix: str) -> tuple[str, dict[s
         files[name] = _csv(rows, _columns(rows))
         links.append(f"{data_prefix}{name}")
     payload = json.dumps(spec, sort_keys=True, ensure_ascii=False).replace("</", "<\\/")
-    controls = (f"<div class='alignlessons-chart-controls' role='group' "
-                f"aria-label='{html.escape('Sliders for the chart: ' + title, quote=True)}'></div>"
-                if interactive else "")
-    body = (f"<figure class='alignlessons-chart' id='{chart_id}' data-interactive='{str(interactive).lower()}'>"
-            f"<div class='alignlessons-chart-view' role='img' aria-label='{html.escape(description, quote=True)}'>"
-            "<div class='alignlessons-chart-canvas'><p class='alignlessons-chart-loading'>(Drawing the chart…)</p>"
-            "</div></div>"
-            f"{controls}"
-            f"{_table_html(title, datasets, links) if datasets else ''}"
-            f"<script type='application/json' class='alignlessons-chart-spec'>{payload}</script>"
-            "</figure>")
+    controls = (
+        f"<div class='alignlessons-chart-controls' role='group' "
+        f"aria-label='{html.escape('Sliders for the chart: ' + title, quote=True)}'></div>"
+        if interactive
+        else ""
+    )
+    body = (
+        f"<figure class='alignlessons-chart' id='{chart_id}' data-interactive='{str(interactive).lower()}'>"
+        f"<div class='alignlessons-chart-view' role='img' aria-label='{html.escape(description, quote=True)}'>"
+        "<div class='alignlessons-chart-canvas'><p class='alignlessons-chart-loading'>(Drawing the chart…)</p>"
+        "</div></div>"
+        f"{controls}"
+        f"{_table_html(title, datasets, links) if datasets else ''}"
+        f"<script type='application/json' class='alignlessons-chart-spec'>{payload}</script>"
+        "</figure>"
+    )
     return body, files
 
 
@@ -152,15 +163,15 @@ def _note(text: str) -> dict:
 
 def _explorer_note(plain: str, twin_below: bool) -> str:
     what = plain.strip().strip("()").split(": an interactive explorer")[0]
-    where = ("the kernel-free version of this explorer is below" if twin_below
-             else "its kernel-free version follows")
+    where = "the kernel-free version of this explorer is below" if twin_below else "its kernel-free version follows"
     what = what if what.endswith((".", "?", "!")) else what + "."
-    return (f"Interactive explorer — {what} It needs a running Python kernel: open this lesson in "
-            f"JupyterLab (make lab) to use it. On this page {where}: its sliders work in the browser.")
+    return (
+        f"Interactive explorer — {what} It needs a running Python kernel: open this lesson in "
+        f"JupyterLab (make lab) to use it. On this page {where}: its sliders work in the browser."
+    )
 
 
-def prepare_notebook(nb: nbformat.NotebookNode, *, slug: str, data_prefix: str,
-                     twins: dict | None = None) -> Prepared:
+def prepare_notebook(nb: nbformat.NotebookNode, *, slug: str, data_prefix: str, twins: dict | None = None) -> Prepared:
     """Rewrite ``nb`` in place for the site (``slug`` names its charts and data files).
 
     ``twins`` maps an explorer name to a function returning its kernel-free chart, used when
@@ -171,9 +182,13 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, slug: str, data_prefix: str,
 
         twins = {name: pair[1] for name, pair in EXPLORERS.items()}
     result = Prepared(nb)
-    stored_twins = {m for cell in nb.cells if cell.cell_type == "code"
-                    for m in _TWIN_CALL.findall(cell.source) if any(
-                        MIME_TYPE in o.get("data", {}) for o in cell.get("outputs", []))}
+    stored_twins = {
+        m
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for m in _TWIN_CALL.findall(cell.source)
+        if any(MIME_TYPE in o.get("data", {}) for o in cell.get("outputs", []))
+    }
 
     def make_chart(spec: dict) -> dict:
         result.charts += 1
@@ -212,8 +227,10 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, slug: str, data_prefix: str,
                         stored_twins.add(name)
                         continue
                 else:
-                    out["data"] = _note(plain.strip() or "(Interactive control: open this lesson in "
-                                        "JupyterLab with a running kernel to use it.)")
+                    out["data"] = _note(
+                        plain.strip()
+                        or "(Interactive control: open this lesson in JupyterLab with a running kernel to use it.)"
+                    )
             for key in [k for k in out["data"] if k.startswith("application/") and k != "application/json"]:
                 out["data"].pop(key)  # anything else would need a kernel-side renderer
             out.get("metadata", {}).pop(WIDGET_MIME, None)
@@ -226,4 +243,5 @@ def prepare_notebook(nb: nbformat.NotebookNode, *, slug: str, data_prefix: str,
 def download_cell(href: str, what: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_markdown_cell(
         f"<p class='alignlessons-download'><a href='{html.escape(href, quote=True)}' download>"
-        f"Download this {what} (.ipynb)</a> — to run it, get the course and type <code>make lab</code>.</p>")
+        f"Download this {what} (.ipynb)</a> — to run it, get the course and type <code>make lab</code>.</p>"
+    )

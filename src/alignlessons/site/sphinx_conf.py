@@ -4,6 +4,7 @@ Sphinx + MyST-NB + sphinx-book-theme: pure Python, builds with no network. Noteb
 executed (``nb_execution_mode = "off"``): pages show the stored outputs, already rewritten by
 :mod:`alignlessons.site.prepare`. Vega and MathJax are served from the site's own ``_static``.
 """
+
 from __future__ import annotations
 
 project = "alignlessons"
@@ -30,15 +31,21 @@ suppress_warnings = ["myst.header", "mystnb.unknown_mime_type"]
 
 # MathJax 2 from the site itself (package jupyter-server-mathjax), not a CDN.
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
-mathjax2_config = {"tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]],
-                               "processRefs": False, "processEnvironments": False,
-                               # MyST-NB marks notebook pages mathjax_ignore and math spans "math".
-                               "ignoreClass": "tex2jax_ignore|mathjax_ignore|document",
-                               "processClass": "tex2jax_process|mathjax_process|math|output_area"},
-                   "showMathMenu": False, "messageStyle": "none",
-                   # The package ships the STIX-Web fonts only (no TeX web fonts, no image fonts).
-                   "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web",
-                                "webFont": "STIX-Web", "imageFont": None}}
+mathjax2_config = {
+    "tex2jax": {
+        "inlineMath": [["\\(", "\\)"]],
+        "displayMath": [["\\[", "\\]"]],
+        "processRefs": False,
+        "processEnvironments": False,
+        # MyST-NB marks notebook pages mathjax_ignore and math spans "math".
+        "ignoreClass": "tex2jax_ignore|mathjax_ignore|document",
+        "processClass": "tex2jax_process|mathjax_process|math|output_area",
+    },
+    "showMathMenu": False,
+    "messageStyle": "none",
+    # The package ships the STIX-Web fonts only (no TeX web fonts, no image fonts).
+    "HTML-CSS": {"availableFonts": ["STIX-Web"], "preferredFont": "STIX-Web", "webFont": "STIX-Web", "imageFont": None},
+}
 
 html_theme = "sphinx_book_theme"
 html_title = "alignlessons"
@@ -61,5 +68,3 @@ html_theme_options = {
     "show_prev_next": True,
 }
 html_sidebars = {"**": ["navbar-logo.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
-
-

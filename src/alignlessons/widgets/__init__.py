@@ -4,9 +4,16 @@ Every explorer has labelled, keyboard-operable controls, named presets, a live s
 chart whose data are replaced in place. A ``*_kernel_free()`` companion returns an altair
 chart with Vega-Lite sliders over a precomputed grid, for readers without a kernel.
 """
+
 from .deployment import DeploymentExplorer, deployment_explorer, deployment_kernel_free
-from .evidence import (EvidenceExplorer, WarningExplorer, evidence_explorer, evidence_kernel_free,
-                       warning_explorer, warning_kernel_free)
+from .evidence import (
+    EvidenceExplorer,
+    WarningExplorer,
+    evidence_explorer,
+    evidence_kernel_free,
+    warning_explorer,
+    warning_kernel_free,
+)
 from .offense_defense import OffenseDefenseExplorer, offense_defense_explorer, offense_defense_kernel_free
 from .plans import PlansExplorer, plans_explorer, plans_kernel_free
 from .policy import PolicyExplorer, policy_explorer, policy_kernel_free
@@ -31,5 +38,39 @@ EXPLORERS = {
     "policy": (policy_explorer, policy_kernel_free),
 }
 
-__all__ = ["EXPLORERS"] + sorted(
-    name for name in dir() if name.endswith(("_explorer", "_kernel_free", "Explorer")))
+__all__ = [
+    "EXPLORERS",
+    "DeploymentExplorer",
+    "EvidenceExplorer",
+    "OffenseDefenseExplorer",
+    "PlansExplorer",
+    "PolicyExplorer",
+    "RacingExplorer",
+    "ResearchExplorer",
+    "TakeoffExplorer",
+    "TransitionExplorer",
+    "UnilateralistExplorer",
+    "WarningExplorer",
+    "deployment_explorer",
+    "deployment_kernel_free",
+    "evidence_explorer",
+    "evidence_kernel_free",
+    "offense_defense_explorer",
+    "offense_defense_kernel_free",
+    "plans_explorer",
+    "plans_kernel_free",
+    "policy_explorer",
+    "policy_kernel_free",
+    "racing_explorer",
+    "racing_kernel_free",
+    "research_explorer",
+    "research_kernel_free",
+    "takeoff_explorer",
+    "takeoff_kernel_free",
+    "transition_explorer",
+    "transition_kernel_free",
+    "unilateralist_explorer",
+    "unilateralist_kernel_free",
+    "warning_explorer",
+    "warning_kernel_free",
+]

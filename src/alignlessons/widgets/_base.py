@@ -11,11 +11,13 @@ named datasets. When a control changes, the explorer recomputes, replaces the ch
 in the live view (no re-render, no flicker) and rewrites the sentence. A bad value never
 raises: the message line explains it and the last good chart and sentence stay in place.
 """
+
 from __future__ import annotations
 
 import html
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import ipywidgets as w
 
@@ -33,18 +35,37 @@ class Number(w.HBox):
     (via the explorer) and the box returns to the last good value.
     """
 
-    def __init__(self, label: str, *, min: float, max: float, step: float, value: float,
-                 integer: bool = False, unit: str = "", help: str = ""):
+    def __init__(
+        self,
+        label: str,
+        *,
+        min: float,
+        max: float,
+        step: float,
+        value: float,
+        integer: bool = False,
+        unit: str = "",
+        help: str = "",
+    ):
         self.integer = integer
         self.min, self.max, self.label, self.unit = min, max, label, unit
         slider_cls = w.IntSlider if integer else w.FloatSlider
         text_cls = w.IntText if integer else w.FloatText
         desc = f"{label} ({unit})" if unit else label
         self.help = help
-        self.slider = slider_cls(value=value, min=min, max=max, step=step, description=desc,
-                                 readout=False, continuous_update=True, style=_WIDE,
-                                 layout=w.Layout(width="34em"), description_allow_html=False,
-                                 tooltip=help or desc)
+        self.slider = slider_cls(
+            value=value,
+            min=min,
+            max=max,
+            step=step,
+            description=desc,
+            readout=False,
+            continuous_update=True,
+            style=_WIDE,
+            layout=w.Layout(width="34em"),
+            description_allow_html=False,
+            tooltip=help or desc,
+        )
         self.text = text_cls(value=value, layout=w.Layout(width="6.5em"), tooltip=f"Type an exact value for {label}")
         self._syncing = False
         self._on_bad = None
@@ -76,8 +97,9 @@ class Number(w.HBox):
         if not ok:
             if self._on_bad:
                 unit = f" {self.unit}" if self.unit else ""
-                self._on_bad(f"{self.label} must be between {self.min:g} and {self.max:g}{unit}; "
-                             f"got {v!r}. Kept the last value.")
+                self._on_bad(
+                    f"{self.label} must be between {self.min:g} and {self.max:g}{unit}; got {v!r}. Kept the last value."
+                )
             self._syncing = True
             self.text.value = self.slider.value
             self._syncing = False
@@ -89,8 +111,13 @@ class Choice(w.ToggleButtons):
     """A labelled choice among a few named options (keyboard-operable buttons)."""
 
     def __init__(self, label: str, options: Mapping[str, str] | list, value: str, help: str = ""):
-        super().__init__(options=options, value=value, description=label, style={**_WIDE, "button_width": "auto"},
-                         tooltip=help or label)
+        super().__init__(
+            options=options,
+            value=value,
+            description=label,
+            style={**_WIDE, "button_width": "auto"},
+            tooltip=help or label,
+        )
 
 
 class Explorer(w.VBox):
@@ -101,7 +128,7 @@ class Explorer(w.VBox):
 
     def __init__(self, controls: Mapping[str, w.Widget], **initial):
         self.controls = dict(controls)
-        for key, value in initial.items():
+        for key in initial:
             if key not in self.controls:
                 raise ValueError(f"unknown setting {key!r}; known: {', '.join(self.controls)}")
         self._hold = False
@@ -115,8 +142,13 @@ class Explorer(w.VBox):
         if self.title:
             children.append(w.HTML(f"<h4 style='margin:0.2em 0'>{html.escape(self.title)}</h4>"))
         if self.presets:
-            self.preset = w.Dropdown(options=["(choose a preset)"] + list(self.presets), value="(choose a preset)",
-                                     description="Preset", style=_WIDE, layout=w.Layout(width="34em"))
+            self.preset = w.Dropdown(
+                options=["(choose a preset)"] + list(self.presets),
+                value="(choose a preset)",
+                description="Preset",
+                style=_WIDE,
+                layout=w.Layout(width="34em"),
+            )
             self.preset.observe(self._apply_preset, names="value")
             children.append(self.preset)
         children += list(self.controls.values())
@@ -181,10 +213,12 @@ class Explorer(w.VBox):
         return True
 
     def _sentence_html(self, values, result) -> str:
-        return f"<p aria-live='polite' style='font-size:1.05em;margin:0'>{html.escape(self.sentence(values, result))}</p>"
+        return (
+            f"<p aria-live='polite' style='font-size:1.05em;margin:0'>{html.escape(self.sentence(values, result))}</p>"
+        )
 
     def _show_message(self, text: str) -> None:
-        self.message_html.value = (f"<p role='alert' style='color:#a33;margin:0'>&#9888; {html.escape(text)}</p>")
+        self.message_html.value = f"<p role='alert' style='color:#a33;margin:0'>&#9888; {html.escape(text)}</p>"
 
     def _changed(self, _change=None) -> None:
         if not self._hold:
@@ -197,5 +231,7 @@ class Explorer(w.VBox):
 
     def __repr__(self) -> str:
         # Plain-text form, shown where widgets cannot render (no kernel): say what it is and what to do.
-        return (f"({self.title or type(self).__name__}: an interactive explorer; run this cell with a kernel "
-                f"to use it. Setting: {', '.join(f'{k}={v}' for k, v in self.values().items())})")
+        return (
+            f"({self.title or type(self).__name__}: an interactive explorer; run this cell with a kernel "
+            f"to use it. Setting: {', '.join(f'{k}={v}' for k, v in self.values().items())})"
+        )

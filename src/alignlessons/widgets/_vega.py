@@ -9,6 +9,7 @@ The front end is an anywidget module: Vega, Vega-Lite and Vega-Embed are inlined
 ``vl-convert-python`` (no CDN), followed by a ~40-line renderer. The bundle is built on first
 use, not at import time.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,9 +18,7 @@ import json
 import anywidget
 import traitlets as t
 
-from ..charts.render import to_v5
-
-VEGALITE_VERSION = "5.21"
+from ..charts.render import VEGALITE_VERSION, to_v5
 
 _RENDER_JS = r"""
 function render({ model, el }) {
@@ -45,7 +44,8 @@ function render({ model, el }) {
     box.innerHTML = "";
     label();
     // Embed with the current rows, so the first layout already has room for labels and legends.
-    const spec = { ...model.get("spec"), datasets: { ...(model.get("spec").datasets || {}), ...(model.get("datasets") || {}) } };
+    const base = model.get("spec");
+    const spec = { ...base, datasets: { ...(base.datasets || {}), ...(model.get("datasets") || {}) } };
     const result = await globalThis.vegaEmbed(box, spec, { actions: false, renderer: "svg" });
     view = result.view;
     el.dataset.embedded = "true";

@@ -1,9 +1,10 @@
 """Explorer for a plan as a chain of steps: the critique's six steps, one slider each."""
+
 from __future__ import annotations
 
+import ipywidgets as w
 import numpy as np
 import pandas as pd
-import ipywidgets as w
 
 from .. import content
 from ..charts import plans as plan_charts
@@ -49,19 +50,34 @@ class PlansExplorer(Explorer):
         self.step_keys = _keys(len(self.plan_steps))
         controls = {}
         for key, row in zip(self.step_keys, self.plan_steps.itertuples()):
-            controls[key] = Number(f"{row.step}. {row.name}", min=0.0, max=1.0, step=0.01, value=0.8,
-                                   unit="0 to 1",
-                                   help=f"Probability that step {row.step} succeeds. {row.description}")
+            controls[key] = Number(
+                f"{row.step}. {row.name}",
+                min=0.0,
+                max=1.0,
+                step=0.01,
+                value=0.8,
+                unit="0 to 1",
+                help=f"Probability that step {row.step} succeeds. {row.description}",
+            )
         controls["correlation"] = Number(
-            "Shared cause ρ", min=0.0, max=1.0, step=0.05, value=0.0, unit="0 to 1",
-            help=("How much the steps hang on one common cause: 0 = they fail independently; "
-                  "1 = they all succeed or fail together, so the plan is exactly as strong as its weakest step"))
+            "Shared cause ρ",
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            value=0.0,
+            unit="0 to 1",
+            help=(
+                "How much the steps hang on one common cause: 0 = they fail independently; "
+                "1 = they all succeed or fail together, so the plan is exactly as strong as its weakest step"
+            ),
+        )
         for control in controls.values():  # the step names are long: widen the labels (our module only)
             control.slider.style.description_width = "28em"
             control.slider.layout.width = "44em"
         super().__init__(controls, **initial)
-        heading = w.HTML("<b>Probability that each step succeeds</b> (the documents give no numbers: "
-                         "these are your judgements)")
+        heading = w.HTML(
+            "<b>Probability that each step succeeds</b> (the documents give no numbers: these are your judgements)"
+        )
         children = list(self.children)
         children.insert(children.index(controls[self.step_keys[0]]), heading)
         self.children = children
@@ -69,11 +85,13 @@ class PlansExplorer(Explorer):
     def compute(self, v):
         p = [v[k] for k in self.step_keys]
         rho = v["correlation"]
-        return {"p": p,
-                "p_success": plans.success_probability(p, correlation=rho),
-                "gains": plans.sensitivity(p, correlation=rho, improvement=IMPROVEMENT),
-                "weakest": plans.weakest_step(p),
-                "sensitive": plans.most_sensitive_step(p, correlation=rho, improvement=IMPROVEMENT)}
+        return {
+            "p": p,
+            "p_success": plans.success_probability(p, correlation=rho),
+            "gains": plans.sensitivity(p, correlation=rho, improvement=IMPROVEMENT),
+            "weakest": plans.weakest_step(p),
+            "sensitive": plans.most_sensitive_step(p, correlation=rho, improvement=IMPROVEMENT),
+        }
 
     def sentence(self, v, r):
         p, i = r["p"], r["sensitive"]
@@ -81,38 +99,50 @@ class PlansExplorer(Explorer):
         cause = "independent steps" if rho == 0 else f"a shared cause of weight ρ = {rho:.2f}"
         after = plan_charts.percent(r["p_success"] + r["gains"][i])
         raised = f"{min(1.0, p[i] + IMPROVEMENT):.0%}"
-        tied = [j for j in range(len(p))
-                if abs(p[j] - p[i]) < 1e-12 and abs(r["gains"][j] - r["gains"][i]) < 1e-12]
+        tied = [j for j in range(len(p)) if abs(p[j] - p[i]) < 1e-12 and abs(r["gains"][j] - r["gains"][i]) < 1e-12]
         if r["gains"][i] <= 1e-12:
-            tail = (" Every step is already certain." if r["p_success"] >= 1 else
-                    " No single 10-point improvement helps while another step is impossible.")
+            tail = (
+                " Every step is already certain."
+                if r["p_success"] >= 1
+                else " No single 10-point improvement helps while another step is impossible."
+            )
         elif len(tied) == len(p):
-            tail = (f" All steps are equally likely ({p[i]:.0%}): raising any one to {raised} would lift "
-                    f"that to {after}.")
+            tail = (
+                f" All steps are equally likely ({p[i]:.0%}): raising any one to {raised} would lift that to {after}."
+            )
         elif len(tied) > 1:
             names = ", ".join(str(self.plan_steps.iloc[j]["step"]) for j in tied[:-1])
-            tail = (f" Steps {names} and {self.plan_steps.iloc[tied[-1]]['step']} tie as the weakest links "
-                    f"({p[i]:.0%}): raising any one to {raised} would lift that to {after}.")
+            tail = (
+                f" Steps {names} and {self.plan_steps.iloc[tied[-1]]['step']} tie as the weakest links "
+                f"({p[i]:.0%}): raising any one to {raised} would lift that to {after}."
+            )
         else:
             row = self.plan_steps.iloc[i]
             weak = "weakest" if i == r["weakest"] else "most sensitive"
-            tail = (f" The {weak} link is step {row['step']} ({row['name']}, {p[i]:.0%}): raising it to "
-                    f"{raised} would lift that to {after}.")
-        return (f"With {cause}, the plan succeeds with probability {plan_charts.percent(r['p_success'])}."
-                + tail)
+            tail = (
+                f" The {weak} link is step {row['step']} ({row['name']}, {p[i]:.0%}): raising it to "
+                f"{raised} would lift that to {after}."
+            )
+        return f"With {cause}, the plan succeeds with probability {plan_charts.percent(r['p_success'])}." + tail
 
     def datasets(self, v, r):
-        return {"steps": plan_charts.steps_data(self.plan_steps, r["p"], r["gains"], r["weakest"]),
-                "overall": plan_charts.overall_data(r["p_success"])}
+        return {
+            "steps": plan_charts.steps_data(self.plan_steps, r["p"], r["gains"], r["weakest"]),
+            "overall": plan_charts.overall_data(r["p_success"]),
+        }
 
     def build_chart(self, v, r):
         d = self.datasets(v, r)
         return plan_charts.steps_chart(
-            d["steps"], d["overall"],
+            d["steps"],
+            d["overall"],
             title="The plan can do no better than its weakest step",
-            description=("Horizontal bar chart of the probability (0 to 100%) that each of the critique's six "
-                         "steps succeeds, the weakest step in a contrasting colour, with a dashed vertical rule "
-                         "at the probability that the whole plan succeeds."))
+            description=(
+                "Horizontal bar chart of the probability (0 to 100%) that each of the critique's six "
+                "steps succeeds, the weakest step in a contrasting colour, with a dashed vertical rule "
+                "at the probability that the whole plan succeeds."
+            ),
+        )
 
 
 def plans_explorer(**initial) -> PlansExplorer:
@@ -121,25 +151,24 @@ def plans_explorer(**initial) -> PlansExplorer:
     return PlansExplorer(**initial)
 
 
-def plans_kernel_free(*, n_steps=KERNEL_FREE_STEPS, step_probabilities=None, correlations=None,
-                      start_probability=0.9, start_correlation=0.0):
+def plans_kernel_free(
+    *,
+    n_steps=KERNEL_FREE_STEPS,
+    step_probabilities=None,
+    correlations=None,
+    start_probability=0.9,
+    start_correlation=0.0,
+):
     """P(success) against the number of equally likely steps, with sliders for the step probability
     and the shared-cause weight that work without a kernel (precomputed grid)."""
     qs = KERNEL_FREE_Q if step_probabilities is None else np.asarray(step_probabilities, float)
     rhos = KERNEL_FREE_RHO if correlations is None else np.asarray(correlations, float)
-    frames = []
-    for n in n_steps:
-        s = plans.sweep(n_steps=n, step_probability=qs, correlation=rhos)
-        independent = plans.sweep(n_steps=n, step_probability=qs, correlation=0.0)
-        s = s.merge(independent.loc[:, ["step_probability", "p_success"]].rename(columns={"p_success": "p0"}),
-                    on="step_probability")
-        frames.append(s)
-    grid = (pd.concat(frames, ignore_index=True)
-            .rename(columns={"n_steps": "n", "step_probability": "q", "correlation": "r", "p_success": "p"})
-            .loc[:, ["n", "q", "r", "p", "p0"]])
-    grid[["q", "r"]] = grid[["q", "r"]].round(2)
-    grid[["p", "p0"]] = grid[["p", "p0"]].round(4)
-    return plan_charts.kernel_free_chart(grid, step_probabilities=[float(q) for q in qs],
-                                         correlations=[float(r) for r in rhos],
-                                         start_probability=start_probability, start_correlation=start_correlation,
-                                         highlight_steps=plans.N_STEPS)
+    grid = plan_charts.kernel_free_data(plans.sweep_steps(n_steps=n_steps, step_probability=qs, correlation=rhos))
+    return plan_charts.kernel_free_chart(
+        grid,
+        step_probabilities=[float(q) for q in qs],
+        correlations=[float(r) for r in rhos],
+        start_probability=start_probability,
+        start_correlation=start_correlation,
+        highlight_steps=plans.N_STEPS,
+    )
