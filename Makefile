@@ -19,13 +19,14 @@ export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lab instructor-lab test lint setup hub-setup outputs assignments html bench lock clean help
+.PHONY: lab instructor-lab test lint setup hub-setup outputs assignments html site bench lock clean help
 
 help:
 	@echo "make lab    - open the course in JupyterLab (extra server options: make lab ARGS='--no-browser --port=8899')"
 	@echo "make instructor-lab - JupyterLab with nbgrader's instructor tools (COURSE_DIR=your course root)"
 	@echo "make test   - lint, then run every test (unit, nbval over lessons, nbgrader round trip, browser tests if chromium is installed)"
-	@echo "contributors: make lint | make outputs | make assignments | make html | make bench | make lock"
+	@echo "contributors: make lint | make outputs | make assignments | make html | make site | make bench | make lock"
+	@echo "make site   - build the course website (static, offline) into _build/site/ (publish that folder)"
 
 $(STAMP): requirements.lock pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "alignlessons needs Python >= 3.11; run: make PYTHON=python3.11 ...")'
@@ -38,7 +39,15 @@ $(STAMP): requirements.lock pyproject.toml Makefile
 		> $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# JavaScript for the browser tests only (axe-core, pinned in tests/js/package-lock.json), installed
+# at set-up; without npm the accessibility checks are skipped with a reason.
+AXE_STAMP := tests/js/node_modules/.installed
+$(AXE_STAMP): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/js --no-audit --no-fund --loglevel=error && touch $(AXE_STAMP); \
+	else echo "npm not found: the site's accessibility (axe-core) checks will be skipped (apt-get install npm)"; fi
+
+setup: $(STAMP) $(AXE_STAMP)
 
 # The class server's proxy (configurable-http-proxy, pinned by deploy/jupyterhub/package-lock.json).
 # Without npm it is skipped, and so is the class-server test (it says why).
@@ -75,7 +84,7 @@ lint: $(STAMP)
 	@echo "lint: lint-imports (layer contracts in pyproject.toml)"
 	@$(BIN)/lint-imports --no-cache || { echo "lint: an import breaks a layer contract (see above)"; exit 1; }
 
-test: lint $(HUB_STAMP)
+test: lint $(AXE_STAMP) $(HUB_STAMP)
 	$(BIN)/python -m pytest tests lessons --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --durations=15 $(ARGS)
 
 # Re-execute every lesson in a fresh kernel and store its outputs (then review the diff).
@@ -90,15 +99,19 @@ assignments: $(STAMP)
 html: $(STAMP)
 	$(BIN)/alignlessons export-html $(ARGS)
 
+# Build the course website (static, offline, runs no Python) into _build/site/.
+site: $(STAMP)
+	$(BIN)/alignlessons build-site $(ARGS)
+
 bench: $(STAMP)
 	$(BIN)/python -m alignlessons.bench $(ARGS)
 
 # Re-resolve the pinned set from pyproject.toml (needs the package index) and write requirements.lock.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test,hub]'
+	.lock-venv/bin/pip install --quiet --disable-pip-version-check -e '.[test,site,hub]'
 	.lock-venv/bin/pip freeze --exclude-editable --exclude alignlessons > requirements.lock
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .nbgrader _build artifacts .pytest_cache .ruff_cache .mypy_cache deploy/jupyterhub/node_modules
+	rm -rf $(VENV) .nbgrader _build artifacts .pytest_cache .ruff_cache .mypy_cache tests/js/node_modules deploy/jupyterhub/node_modules

@@ -5,6 +5,7 @@
     python -m alignlessons.bench models       # per model: one slider step, one sweep; racing MC rate
     python -m alignlessons.bench widgets      # per explorer: control change -> chart data ready; JSON sizes
     python -m alignlessons.bench grading      # autograde throughput, 50 submissions, sandbox included
+    python -m alignlessons.bench site         # course website: build time, size, pages (largest files)
 
 `make bench` runs all of them.
 """
@@ -106,7 +107,42 @@ def bench_grading() -> None:
     run()
 
 
-SECTIONS = {"notebooks": bench_notebooks, "models": bench_models, "widgets": bench_widgets, "grading": bench_grading}
+def bench_site() -> None:
+    """Build the course website into a scratch folder and print its build time and size."""
+    import tempfile
+    from pathlib import Path
+
+    from .site import build_site
+
+    print("== Course website: make site (Sphinx + MyST-NB, stored outputs, no execution) ==")
+    with tempfile.TemporaryDirectory(prefix="alignlessons-site-bench-") as tmp:
+        built = build_site(Path(tmp) / "site")
+        files = [p for p in built.out.rglob("*") if p.is_file()]
+        pages = [p for p in files if p.suffix == ".html"]
+        print(
+            f"build time {built.seconds:.1f} s; {len(pages)} pages, {len(files)} files, "
+            f"{built.size_bytes / 1e6:.1f} MB in all; {len(built.warnings)} Sphinx warning(s)"
+        )
+        groups: dict[str, int] = {}
+        for p in files:
+            top = p.relative_to(built.out).parts[0] if len(p.relative_to(built.out).parts) > 1 else "(root)"
+            groups[top] = groups.get(top, 0) + p.stat().st_size
+        print(
+            "  by folder: "
+            + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sorted(groups.items(), key=lambda kv: -kv[1]))
+        )
+        print(f"  {'largest pages':<48} {'KB':>8}")
+        for p in sorted(pages, key=lambda p: -p.stat().st_size)[:5]:
+            print(f"  {str(p.relative_to(built.out)):<48} {p.stat().st_size / 1000:8.0f}")
+
+
+SECTIONS = {
+    "notebooks": bench_notebooks,
+    "models": bench_models,
+    "widgets": bench_widgets,
+    "grading": bench_grading,
+    "site": bench_site,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 alignlessons generate-assignments [NAME ...]   regenerate student versions in assignments/
 alignlessons refresh-outputs [LESSON ...]      re-run lessons and store their outputs
 alignlessons export-html [LESSON ...]          offline HTML exports in _build/html/
+alignlessons build-site [--out DIR]            the static course website in _build/site/
 alignlessons course init DIR [--force]         a ready nbgrader course root for a real class
 """
 
@@ -23,6 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     e = sub.add_parser("export-html", help="export lessons to standalone HTML that works offline")
     e.add_argument("names", nargs="*", help="lesson names (default: all)")
     e.add_argument("--out", default="_build/html", help="output folder (default: _build/html)")
+    s = sub.add_parser("build-site", help="build the static, offline course website")
+    s.add_argument("--out", default="_build/site", help="output folder (default: _build/site)")
     q = sub.add_parser(
         "check-quotes",
         help="check every quotation in course data and notebooks against the source texts (see CONTRIBUTING.md)",
@@ -80,6 +83,16 @@ def main(argv: list[str] | None = None) -> int:
 
             for path in export_lessons(args.names, Path(args.out)):
                 print(f"wrote {path}")
+        elif args.command == "build-site":
+            from .site import build_site
+
+            built = build_site(Path(args.out))
+            for line in built.warnings:
+                print(f"warning: {line}", file=sys.stderr)
+            print(
+                f"built {built.out} ({len(built.pages)} pages, {built.size_bytes / 1e6:.1f} MB, "
+                f"{built.seconds:.1f} s); open {built.out / 'index.html'} or serve the folder"
+            )
         elif args.command == "check-quotes":
             from . import paths, quotecheck
 
