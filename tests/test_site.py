@@ -156,3 +156,20 @@ def test_a_failed_sphinx_build_leaves_the_previous_site_as_it_was(tmp_path, monk
         site.build_site(out)
     assert (out / "index.html").read_text() == "the previous site"
     assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_every_lesson_stores_the_kernel_free_twin_of_each_live_explorer(path):
+    """The site draws a twin from the package only as a fallback: every lesson stores its own,
+    so every chart on the site comes from stored outputs."""
+    nb = nbformat.read(path, as_version=4)
+    drawn = []
+    twins = {name: (lambda name=name: drawn.append(name)) for name in _explorer_names()}
+    done = prepare_notebook(nb, slug=path.stem, data_prefix="", twins=twins)
+    assert done.twins_added == [] and drawn == [], f"{path.name}: add a cell calling the *_kernel_free() twin"
+
+
+def _explorer_names() -> list[str]:
+    from alignlessons.widgets import EXPLORERS
+
+    return list(EXPLORERS)
